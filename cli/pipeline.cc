@@ -1,0 +1,1 @@
+// cli/pipeline.cc (placeholder, being written)

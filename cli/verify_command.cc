@@ -1,0 +1,1 @@
+// cli/verify_command.cc (placeholder, being written)

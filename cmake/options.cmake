@@ -1,0 +1,8 @@
+# cmake/options.cmake
+#
+# Build options for dkimbatch (see README "Build options").
+option(DKB_BUILD_TESTS "Build the GoogleTest suites and conformance runner" ON)
+option(DKB_BUILD_BENCH "Build Google Benchmark micro benchmarks" OFF)
+option(DKB_WERROR "Treat compiler warnings as errors" OFF)
+set(DKB_SANITIZE "" CACHE STRING
+    "Sanitizers to build with, e.g. address,undefined (empty: none)")

@@ -1,0 +1,1 @@
+// engine/base64.cc (placeholder, being written)

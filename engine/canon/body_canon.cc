@@ -1,0 +1,1 @@
+// engine/canon/body_canon.cc (placeholder, being written)

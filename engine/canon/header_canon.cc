@@ -1,0 +1,1 @@
+// engine/canon/header_canon.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// engine/crypto/digest.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// engine/crypto/public_key.cc (placeholder, being written)

@@ -1,0 +1,48 @@
+// engine/internal/ascii.h
+//
+// Tiny ASCII helpers on std::string_view. (Debian's Abseil 20220623 has its
+// own absl::string_view, not std::string_view, so its string helpers do not
+// take our views.)
+#ifndef DKIMBATCH_ENGINE_INTERNAL_ASCII_H_
+#define DKIMBATCH_ENGINE_INTERNAL_ASCII_H_
+
+#include <string>
+#include <string_view>
+
+namespace dkimbatch::engine::internal {
+
+constexpr char ToLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+inline std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ToLower(c);
+  return out;
+}
+
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ToLower(a[i]) != ToLower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr bool IsWsp(char c) { return c == ' ' || c == '\t'; }
+
+// IsFwsChar: characters that may make up folding white space, with a bare LF
+// accepted as a line break (archives store LF line ends).
+constexpr bool IsFwsChar(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+inline std::string_view TrimFws(std::string_view s) {
+  while (!s.empty() && IsFwsChar(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsFwsChar(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace dkimbatch::engine::internal
+
+#endif  // DKIMBATCH_ENGINE_INTERNAL_ASCII_H_

@@ -1,0 +1,1 @@
+// engine/key_record.cc (placeholder, being written)

@@ -1,0 +1,53 @@
+// engine/key_store.h
+//
+// In-memory key snapshot store: DNS answers for `<s>._domainkey.<d>` names,
+// possibly several snapshots per name (key history), looked up at a pinned
+// time. A pure value type: io/key_cache_reader.h fills it from keys.jsonl.
+#ifndef DKIMBATCH_ENGINE_KEY_STORE_H_
+#define DKIMBATCH_ENGINE_KEY_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace dkimbatch::engine {
+
+enum class DnsRcode : uint8_t { kNoError, kNxDomain, kServFail, kTimeout };
+
+// One DNS answer for a name, as fetched at `fetched_at` (Unix seconds).
+struct KeySnapshot {
+  DnsRcode rcode = DnsRcode::kNoError;
+  std::vector<std::string> txt;  // each TXT record, character-strings joined
+  std::string dnssec;            // secure / insecure / bogus / unknown
+  int64_t fetched_at = 0;
+};
+
+class KeyStore {
+ public:
+  // NormalizeName lowercases `name` and drops one trailing dot.
+  static std::string NormalizeName(std::string_view name);
+
+  // Add records a snapshot for `name` (case-insensitive). Snapshots may be
+  // added in any order.
+  void Add(std::string_view name, KeySnapshot snapshot);
+
+  // Find returns the latest snapshot of `name` whose `fetched_at` is not
+  // later than `now`, or nullptr when there is none. `name` is matched
+  // case-insensitively. `*has_later` (if given) is set when the name exists
+  // but only with snapshots later than `now`.
+  const KeySnapshot* Find(std::string_view name, int64_t now,
+                          bool* has_later = nullptr) const;
+
+  size_t num_names() const { return names_.size(); }
+  size_t num_snapshots() const { return num_snapshots_; }
+
+ private:
+  std::unordered_map<std::string, std::vector<KeySnapshot>> names_;
+  size_t num_snapshots_ = 0;
+};
+
+}  // namespace dkimbatch::engine
+
+#endif  // DKIMBATCH_ENGINE_KEY_STORE_H_

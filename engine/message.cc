@@ -1,0 +1,1 @@
+// engine/message.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// engine/signature.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// engine/tag_list.cc (placeholder, being written)

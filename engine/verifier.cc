@@ -1,0 +1,1 @@
+// engine/verifier.cc (placeholder, being written)

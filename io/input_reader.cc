@@ -1,0 +1,1 @@
+// io/input_reader.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// io/jsonl_writer.cc (placeholder, being written)

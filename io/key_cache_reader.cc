@@ -1,0 +1,1 @@
+// io/key_cache_reader.cc (placeholder, being written)

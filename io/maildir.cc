@@ -1,0 +1,1 @@
+// io/maildir.cc (placeholder, being written)

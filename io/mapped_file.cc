@@ -1,0 +1,1 @@
+// io/mapped_file.cc (placeholder, being written)

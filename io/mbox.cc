@@ -1,0 +1,1 @@
+// io/mbox.cc (placeholder, being written)

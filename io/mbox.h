@@ -1,0 +1,55 @@
+// io/mbox.h
+//
+// mbox splitting and un-quoting (mboxo and mboxrd) over an in-memory view.
+//
+// A `From ` separator line counts only at the start of the data or right after
+// an empty line (LF or CRLF line ends). A message is the bytes after its
+// separator line up to the next separator; the empty line that precedes the
+// next separator belongs to the mbox framing and is not part of the message.
+// The last message may lack a final newline.
+#ifndef DKIMBATCH_IO_MBOX_H_
+#define DKIMBATCH_IO_MBOX_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dkimbatch::io {
+
+// mbox quoting variants. DESIGN.md: `auto` (the CLI default) reads as mboxrd.
+enum class MboxFormat : uint8_t { kMboxo, kMboxrd };
+
+// LooksLikeMbox returns true when `data` starts with a `From ` separator.
+bool LooksLikeMbox(std::string_view data);
+
+struct MboxMessage {
+  uint64_t offset = 0;   // byte offset of the `From ` separator line
+  std::string_view raw;  // message bytes, still quoted
+};
+
+// MboxSplitter cuts messages out of `data` one at a time, without copying.
+// `data` must outlive the splitter and the views it returns.
+class MboxSplitter {
+ public:
+  explicit MboxSplitter(std::string_view data) : data_(data) {}
+
+  // Next stores the next message in `*out` and returns true, or returns false
+  // at the end of the data. Bytes before the first separator (when `data`
+  // does not start with one) are returned as a message of their own.
+  bool Next(MboxMessage* out);
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+// NeedsUnquote returns true when `raw` holds a line that `format` un-quotes:
+// `^>+From ` for mboxrd, `^>From ` for mboxo.
+bool NeedsUnquote(std::string_view raw, MboxFormat format);
+
+// Unquote writes `raw` to `*out` with one `>` removed from each quoted line.
+void Unquote(std::string_view raw, MboxFormat format, std::string* out);
+
+}  // namespace dkimbatch::io
+
+#endif  // DKIMBATCH_IO_MBOX_H_

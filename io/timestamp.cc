@@ -1,0 +1,1 @@
+// io/timestamp.cc (placeholder, being written)
