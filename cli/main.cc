@@ -1,1 +1,57 @@
-int main() { return 0; }
+// cli/main.cc
+//
+// The `dkimbatch` program: dispatches to one subcommand per file.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string_view>
+
+#include "cli/verify_command.h"
+
+namespace {
+
+constexpr char kVersion[] = "dkimbatch 0.1.0";
+
+void PrintUsage() {
+  std::fputs(
+      "usage: dkimbatch <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  verify    verify the DKIM signatures of mbox files, Maildirs and\n"
+      "            message files against a key cache; one JSON verdict line\n"
+      "            per message (dkimbatch verify --help)\n"
+      "  version   print the version\n"
+      "\n"
+      "Other commands of the design (keys fetch, sign, gen) are not built\n"
+      "yet.\n",
+      stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage();
+    return 2;
+  }
+  std::string_view command = argv[1];
+  try {
+    if (command == "verify") {
+      return dkimbatch::cli::RunVerifyCommand(argc - 2, argv + 2);
+    }
+    if (command == "version" || command == "--version") {
+      std::printf("%s\n", kVersion);
+      return 0;
+    }
+    if (command == "-h" || command == "--help" || command == "help") {
+      PrintUsage();
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dkimbatch: fatal: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "dkimbatch: unknown command '%s'\n", argv[1]);
+  PrintUsage();
+  return 2;
+}

@@ -1,1 +1,123 @@
-// engine/message.cc (placeholder, being written)
+// engine/message.cc
+//
+// Header/body split and the small header value helpers used for reporting.
+#include "engine/message.h"
+
+#include <cstring>
+
+#include "engine/internal/ascii.h"
+
+namespace dkimbatch::engine {
+namespace {
+
+using internal::IsWsp;
+
+// LineEnd returns the index just past the '\n' ending the line at `pos`, or
+// text.size() when the last line has no line break.
+size_t LineEnd(std::string_view text, size_t pos) {
+  const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+  if (nl == nullptr) return text.size();
+  return static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+}
+
+bool IsEmptyLine(std::string_view line) {
+  return line == "\n" || line == "\r\n";
+}
+
+std::string_view StripLineBreak(std::string_view s) {
+  if (!s.empty() && s.back() == '\n') {
+    s.remove_suffix(1);
+    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  }
+  return s;
+}
+
+}  // namespace
+
+void ParseMessage(std::string_view text, Message* out) {
+  out->headers.clear();
+  out->body = {};
+  size_t pos = 0;
+  const size_t n = text.size();
+  while (pos < n) {
+    size_t end = LineEnd(text, pos);
+    std::string_view line = text.substr(pos, end - pos);
+    if (IsEmptyLine(line)) {
+      out->body = text.substr(end);
+      return;
+    }
+    // A continuation line before any field starts a nameless field.
+    size_t field_end = end;
+    while (field_end < n && IsWsp(text[field_end])) {
+      field_end = LineEnd(text, field_end);
+    }
+    std::string_view raw = text.substr(pos, field_end - pos);
+    HeaderField field;
+    field.raw = raw;
+    std::string_view first_line = StripLineBreak(line);
+    size_t colon = first_line.find(':');
+    if (colon != std::string_view::npos && colon > 0 && !IsWsp(raw[0])) {
+      std::string_view name = raw.substr(0, colon);
+      while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
+      bool printable = !name.empty();
+      for (char c : name) {
+        if (static_cast<unsigned char>(c) <= 32 ||
+            static_cast<unsigned char>(c) >= 127) {
+          printable = false;
+          break;
+        }
+      }
+      if (printable) {
+        field.name = name;
+        field.value = StripLineBreak(raw.substr(colon + 1));
+      }
+    }
+    out->headers.push_back(field);
+    pos = field_end;
+  }
+}
+
+std::string UnfoldValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c != '\r' && c != '\n') out.push_back(c);
+  }
+  size_t b = 0;
+  while (b < out.size() && IsWsp(out[b])) ++b;
+  size_t e = out.size();
+  while (e > b && IsWsp(out[e - 1])) --e;
+  return out.substr(b, e - b);
+}
+
+std::optional<std::string> FromDomain(std::string_view from_value) {
+  // Prefer the angle-addr; otherwise the whole value is an addr-spec.
+  std::string_view addr = from_value;
+  size_t lt = addr.find('<');
+  if (lt != std::string_view::npos) {
+    size_t gt = addr.find('>', lt);
+    addr = addr.substr(lt + 1, gt == std::string_view::npos
+                                   ? std::string_view::npos
+                                   : gt - lt - 1);
+  } else {
+    // A group or list: take the first address.
+    size_t comma = addr.find(',');
+    if (comma != std::string_view::npos) addr = addr.substr(0, comma);
+  }
+  size_t at = addr.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view domain = addr.substr(at + 1);
+  size_t b = 0;
+  while (b < domain.size() && internal::IsFwsChar(domain[b])) ++b;
+  size_t e = b;
+  while (e < domain.size() && !internal::IsFwsChar(domain[e]) &&
+         domain[e] != '>' && domain[e] != ')' && domain[e] != '(' &&
+         domain[e] != ';' && domain[e] != ',') {
+    ++e;
+  }
+  domain = domain.substr(b, e - b);
+  if (domain.empty()) return std::nullopt;
+  return internal::Lower(domain);
+}
+
+}  // namespace dkimbatch::engine

@@ -1,1 +1,116 @@
-// engine/tag_list.cc (placeholder, being written)
+// engine/tag_list.cc
+//
+// RFC 6376 §3.2 tag-list parser.
+//   tag-list  = tag-spec *( ";" tag-spec ) [ ";" ]
+//   tag-spec  = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
+//   tag-name  = ALPHA *ALNUMPUNC
+//   tag-value = [ tval *( 1*(WSP / FWS) tval ) ] ; tval = 1*VALCHAR
+//   VALCHAR   = %x21-3A / %x3C-7E
+#include "engine/tag_list.h"
+
+#include "engine/internal/ascii.h"
+
+namespace dkimbatch::engine {
+namespace {
+
+using internal::IsFwsChar;
+
+constexpr bool IsAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool IsAlnumPunc(char c) {
+  return IsAlpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+// Value bytes: VALCHAR plus FWS; bytes >= 0x80 are accepted too (UTF-8 in
+// z= copies or notes does not make a record unusable).
+constexpr bool IsValueChar(unsigned char c) {
+  return (c >= 0x21 && c != ';' && c != 0x7f) || c == ' ' || c == '\t' ||
+         c == '\r' || c == '\n';
+}
+
+}  // namespace
+
+const Tag* TagList::Find(std::string_view name) const {
+  for (const Tag& tag : tags) {
+    if (tag.name == name) return &tag;
+  }
+  return nullptr;
+}
+
+void ParseTagList(std::string_view text, TagList* out) {
+  out->tags.clear();
+  out->error = TagListError::kOk;
+  out->error_pos = 0;
+  auto fail = [out](TagListError error, size_t pos) {
+    out->error = error;
+    out->error_pos = pos;
+  };
+  const size_t n = text.size();
+  size_t pos = 0;
+  while (pos <= n) {
+    size_t end = text.find(';', pos);
+    if (end == std::string_view::npos) end = n;
+    size_t p = pos;
+    while (p < end && IsFwsChar(text[p])) ++p;
+    if (p == end) {  // empty tag-spec
+      pos = end + 1;
+      continue;
+    }
+    const size_t name_begin = p;
+    while (p < end && IsAlnumPunc(text[p])) ++p;
+    const size_t name_end = p;
+    while (p < end && IsFwsChar(text[p])) ++p;
+    if (p == end || text[p] != '=') {
+      if (name_begin == name_end) return fail(TagListError::kBadName, p);
+      // "k x=..." or a name followed by junk is a bad name, "k" alone has
+      // no '='.
+      return fail(p == end ? TagListError::kMissingEquals
+                           : TagListError::kBadName,
+                  name_begin);
+    }
+    if (name_begin == name_end) return fail(TagListError::kEmptyName, p);
+    if (!IsAlpha(text[name_begin])) {
+      return fail(TagListError::kBadName, name_begin);
+    }
+    const size_t value_begin = p + 1;
+    size_t vb = value_begin;
+    size_t ve = end;
+    for (size_t i = value_begin; i < end; ++i) {
+      if (!IsValueChar(static_cast<unsigned char>(text[i]))) {
+        return fail(TagListError::kBadValue, i);
+      }
+    }
+    while (vb < ve && IsFwsChar(text[vb])) ++vb;
+    while (ve > vb && IsFwsChar(text[ve - 1])) --ve;
+    Tag tag;
+    tag.name = text.substr(name_begin, name_end - name_begin);
+    tag.value = text.substr(vb, ve - vb);
+    tag.value_begin = value_begin;
+    tag.value_end = end;
+    if (out->Find(tag.name) != nullptr) {
+      return fail(TagListError::kDuplicate, name_begin);
+    }
+    out->tags.push_back(tag);
+    pos = end + 1;
+  }
+}
+
+std::string_view TagListErrorText(TagListError error) {
+  switch (error) {
+    case TagListError::kOk:
+      return "ok";
+    case TagListError::kEmptyName:
+      return "empty tag name";
+    case TagListError::kBadName:
+      return "invalid tag name";
+    case TagListError::kMissingEquals:
+      return "tag without '='";
+    case TagListError::kBadValue:
+      return "invalid character in tag value";
+    case TagListError::kDuplicate:
+      return "duplicate tag";
+  }
+  return "?";
+}
+
+}  // namespace dkimbatch::engine

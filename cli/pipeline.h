@@ -1,0 +1,47 @@
+// cli/pipeline.h
+//
+// The verify pipeline: a oneTBB parallel_pipeline joining io/ (reading and
+// writing, serial and in order) and engine/ (verification, in parallel).
+// This is the only part of dkimbatch that runs threads.
+#ifndef DKIMBATCH_CLI_PIPELINE_H_
+#define DKIMBATCH_CLI_PIPELINE_H_
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "engine/key_store.h"
+#include "engine/verdict.h"
+#include "engine/verifier.h"
+#include "io/input_reader.h"
+
+namespace dkimbatch::cli {
+
+struct PipelineOptions {
+  int threads = 1;
+  size_t batch_messages = 64;          // messages per token at most
+  size_t batch_bytes = 4 << 20;        // message bytes per token at most
+  double progress_interval_s = 0;      // 0: no progress lines
+};
+
+struct RunStats {
+  uint64_t messages = 0;
+  uint64_t errors = 0;  // verdict lines carrying "error"
+  std::array<uint64_t, 7> by_result{};  // indexed by engine::Result
+  std::map<std::string, uint64_t> by_reason;
+  double elapsed_s = 0;
+  bool write_failed = false;
+};
+
+// RunVerify reads every message from `reader`, verifies it against `keys`
+// and writes one verdict line per message to `out`, in input order.
+RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
+                   const engine::VerifyOptions& verify_options,
+                   const PipelineOptions& options, std::FILE* out);
+
+}  // namespace dkimbatch::cli
+
+#endif  // DKIMBATCH_CLI_PIPELINE_H_

@@ -1,0 +1,44 @@
+// engine/message.h
+//
+// RFC 5322 message framing for verification: header fields (with their exact
+// bytes, for simple canonicalization) and the body. Line ends may be CRLF or
+// a bare LF (archives store LF; a bare LF is read as CRLF everywhere).
+#ifndef DKIMBATCH_ENGINE_MESSAGE_H_
+#define DKIMBATCH_ENGINE_MESSAGE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dkimbatch::engine {
+
+struct HeaderField {
+  std::string_view raw;    // whole field, continuation lines and final break
+  std::string_view name;   // before ':', trailing WSP removed; empty if the
+                           // line has no ':' (never selected by h=)
+  std::string_view value;  // after ':', without the final line break
+};
+
+struct Message {
+  std::vector<HeaderField> headers;  // top to bottom
+  std::string_view body;             // after the empty line (may be empty)
+};
+
+// ParseMessage splits `text` into header fields and body; views point into
+// `text`. The header section ends at the first empty line (or at the end of
+// the text, leaving an empty body). Never fails: lines that are not fields
+// are kept as nameless fields.
+void ParseMessage(std::string_view text, Message* out);
+
+// FromDomain returns the lowercased domain of the first address in a From
+// field value ("Alice <alice@Example.COM>" -> "example.com"), or nullopt.
+std::optional<std::string> FromDomain(std::string_view from_value);
+
+// UnfoldValue returns a header value with line breaks removed and leading and
+// trailing white space trimmed (for Message-ID reporting).
+std::string UnfoldValue(std::string_view value);
+
+}  // namespace dkimbatch::engine
+
+#endif  // DKIMBATCH_ENGINE_MESSAGE_H_
