@@ -1,1 +1,160 @@
-// io/input_reader.cc (placeholder, being written)
+// io/input_reader.cc
+//
+// InputReader walks the PATH arguments in order: "-" is read from stdin, a
+// directory is listed (io/maildir.h) when it is reached, a file starting with
+// a `From ` line is split as an mbox (io/mbox.h), and any other file is one
+// message. Messages are views into the mapped file; only lines that need
+// un-quoting cause a copy.
+#include "io/input_reader.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "io/maildir.h"
+
+namespace dkimbatch::io {
+namespace {
+
+constexpr char kEmptyInput[] = "empty input";
+
+std::string StatusText(const absl::Status& status) {
+  return std::string(status.message().data(), status.message().size());
+}
+
+}  // namespace
+
+InputReader::InputReader(std::vector<std::string> paths, InputOptions options)
+    : paths_(std::move(paths)), options_(options) {}
+
+bool InputReader::Next(RawMessage* out) {
+  *out = RawMessage();
+  for (;;) {
+    if (splitter_.has_value()) {
+      MboxMessage message;
+      if (splitter_->Next(&message)) {
+        out->source = current_source_;
+        out->index = next_index_++;
+        out->offset = message.offset;
+        out->file = current_;
+        if (NeedsUnquote(message.raw, options_.mbox_format)) {
+          // At least 16 bytes: past the small-string buffer, so the bytes
+          // live on the heap and survive a move of `*out`.
+          out->unquoted.reserve(std::max<size_t>(message.raw.size(), 16));
+          Unquote(message.raw, options_.mbox_format, &out->unquoted);
+          out->bytes = out->unquoted;
+        } else {
+          out->bytes = message.raw;
+        }
+        return true;
+      }
+      splitter_.reset();
+      current_.reset();
+      current_source_.reset();
+    }
+
+    if (next_listed_ < listed_.size()) {
+      auto source =
+          std::make_shared<const std::string>(std::move(listed_[next_listed_]));
+      ++next_listed_;
+      if (OpenInput(*source, source, out)) {
+        return true;
+      }
+      continue;
+    }
+
+    if (next_listing_error_ < listing_errors_.size()) {
+      const std::string& problem = listing_errors_[next_listing_error_++];
+      // "path: reason", where the reason never contains ": ".
+      size_t colon = problem.rfind(": ");
+      if (colon == std::string::npos) {
+        FillError(std::make_shared<const std::string>(paths_[next_path_ - 1]),
+                  problem, /*read_failed=*/true, out);
+      } else {
+        FillError(std::make_shared<const std::string>(problem, 0, colon),
+                  problem.substr(colon + 2), /*read_failed=*/true, out);
+      }
+      return true;
+    }
+
+    if (next_path_ >= paths_.size()) {
+      return false;
+    }
+    if (StartNextPath(out)) {
+      return true;
+    }
+  }
+}
+
+bool InputReader::StartNextPath(RawMessage* out) {
+  // Free the previous directory's listing before starting the next one.
+  listed_ = {};
+  next_listed_ = 0;
+  listing_errors_ = {};
+  next_listing_error_ = 0;
+  next_index_ = 0;
+
+  const std::string& path = paths_[next_path_++];
+  auto source = std::make_shared<const std::string>(path);
+  struct stat st;
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    // Not a directory: MappedFile::Open reports what is wrong, if anything.
+    return OpenInput(path, std::move(source), out);
+  }
+  absl::Status status = ListMessageFiles(path, &listed_, &listing_errors_);
+  if (!status.ok()) {
+    listed_.clear();
+    listing_errors_.clear();
+    FillError(std::move(source), StatusText(status), /*read_failed=*/true, out);
+    return true;
+  }
+  if (listed_.empty() && listing_errors_.empty()) {
+    FillError(std::move(source), kEmptyInput, /*read_failed=*/false, out);
+    return true;
+  }
+  return false;
+}
+
+bool InputReader::OpenInput(const std::string& path,
+                            std::shared_ptr<const std::string> source,
+                            RawMessage* out) {
+  absl::StatusOr<std::shared_ptr<const MappedFile>> file =
+      path == "-" ? MappedFile::ReadStream(0) : MappedFile::Open(path);
+  if (!file.ok()) {
+    FillError(std::move(source), StatusText(file.status()),
+              /*read_failed=*/true, out);
+    return true;
+  }
+  std::string_view data = (*file)->data();
+  if (data.empty()) {
+    FillError(std::move(source), kEmptyInput, /*read_failed=*/false, out);
+    return true;
+  }
+  if (LooksLikeMbox(data)) {
+    // Starts with a separator, so the splitter yields at least one message.
+    current_ = *std::move(file);
+    current_source_ = std::move(source);
+    splitter_.emplace(data);
+    return false;
+  }
+  out->source = std::move(source);
+  out->index = next_index_++;
+  out->bytes = data;
+  out->file = *std::move(file);
+  return true;
+}
+
+void InputReader::FillError(std::shared_ptr<const std::string> source,
+                            std::string error, bool read_failed,
+                            RawMessage* out) {
+  out->source = std::move(source);
+  out->index = next_index_++;
+  out->error = std::move(error);
+  out->read_failed = read_failed;
+  if (read_failed) {
+    any_read_failed_ = true;
+  }
+}
+
+}  // namespace dkimbatch::io

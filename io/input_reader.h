@@ -8,7 +8,6 @@
 #define DKIMBATCH_IO_INPUT_READER_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,13 +22,15 @@ namespace dkimbatch::io {
 // One message to verify, or one input that failed (`error` non-empty).
 struct RawMessage {
   std::shared_ptr<const std::string> source;  // PATH as given, or file path
-  uint64_t index = 0;                 // 0-based position within its PATH arg
-  std::optional<uint64_t> offset;     // byte offset, mbox only
-  std::string_view bytes;             // the message (points into `file` or
-                                      // `unquoted`)
+  uint64_t index = 0;              // 0-based position within its PATH arg
+  std::optional<uint64_t> offset;  // byte offset, mbox only
+  std::string_view bytes;          // the message (points into `file` or
+                                   // `unquoted`)
   std::shared_ptr<const MappedFile> file;  // keeps `bytes` alive
-  std::string unquoted;  // used when mbox un-quoting changed the bytes
-  std::string error;     // input could not be read; `bytes` is empty
+  // Used when mbox un-quoting changed the bytes. It is always heap-allocated,
+  // so moving a RawMessage keeps `bytes` valid; a copy must re-point `bytes`.
+  std::string unquoted;
+  std::string error;         // input could not be read; `bytes` is empty
   bool read_failed = false;  // true when `error` is an I/O failure (exit 1)
 };
 
@@ -43,10 +44,15 @@ class InputReader {
 
   // Next fills `*out` with the next message and returns true, or returns
   // false when every input is exhausted. An input that cannot be opened or
-  // read yields one RawMessage with `error` set (and `read_failed`). An empty
-  // file or a file with no message yields one RawMessage with `error`
+  // read yields one RawMessage with `error` set (and `read_failed`), e.g.
+  // "cannot open: No such file or directory". An empty file, empty stdin or a
+  // directory with no message file yields one RawMessage with `error`
   // "empty input" (not a read failure). Directory entries that could not be
-  // listed each yield a RawMessage with `error`.
+  // listed (io/maildir.h) each yield a RawMessage with `error` set to the
+  // reason, `source` the entry's path and `read_failed`; they come after the
+  // directory's messages. `index` counts every RawMessage of a PATH argument,
+  // errors included, so (PATH, index) is unique. Directories are listed only
+  // when reached, and only one mbox is open at a time.
   bool Next(RawMessage* out);
 
   // any_read_failed returns true once an input could not be read (exit 1).
@@ -54,24 +60,37 @@ class InputReader {
 
  private:
   // (Private members may be reorganised freely by the implementation.)
-  struct Pending {
-    std::string path;     // file to open
-    std::shared_ptr<const std::string> source_name;
-    uint64_t* counter;    // index counter of the PATH argument
-  };
-  bool OpenNext();
+
+  // StartNextPath begins the next PATH argument. Returns true when that
+  // already filled `*out` (an error, an empty input or a single message).
+  bool StartNextPath(RawMessage* out);
+
+  // OpenInput reads the file at `path` (or stdin for "-") as `source`.
+  // Returns true when it filled `*out`; false when it started an mbox, whose
+  // messages then come from `splitter_`.
+  bool OpenInput(const std::string& path,
+                 std::shared_ptr<const std::string> source, RawMessage* out);
+
+  // FillError makes `*out` the error record `error` for `source`.
+  void FillError(std::shared_ptr<const std::string> source, std::string error,
+                 bool read_failed, RawMessage* out);
 
   std::vector<std::string> paths_;
   InputOptions options_;
   size_t next_path_ = 0;
-  std::deque<Pending> pending_;
-  std::deque<RawMessage> errors_;  // queued error messages from listing
-  std::vector<std::unique_ptr<uint64_t>> counters_;
-  // Current mbox being split.
+  uint64_t next_index_ = 0;  // index of the next RawMessage of this PATH
+
+  // Directory PATH being walked: its files, then its listing problems.
+  std::vector<std::string> listed_;
+  size_t next_listed_ = 0;
+  std::vector<std::string> listing_errors_;  // "path: reason"
+  size_t next_listing_error_ = 0;
+
+  // Current mbox being split; the reader holds only this one open.
   std::shared_ptr<const MappedFile> current_;
   std::shared_ptr<const std::string> current_source_;
-  uint64_t* current_counter_ = nullptr;
   std::optional<MboxSplitter> splitter_;
+
   bool any_read_failed_ = false;
 };
 

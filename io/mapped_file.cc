@@ -1,1 +1,277 @@
-// io/mapped_file.cc (placeholder, being written)
+// io/mapped_file.cc
+//
+// MappedFile: large regular files are mapped read-only (MAP_PRIVATE, with
+// MADV_SEQUENTIAL so the kernel reads ahead and drops pages behind us), small
+// ones are read into a buffer (one read() is cheaper than mmap + page faults +
+// a munmap TLB shootdown across the pipeline's threads), and pipes, FIFOs and
+// character devices are read to the end into an anonymous mapping grown with
+// mremap(). Errors carry the errno text, e.g. "cannot open: No such file or
+// directory".
+#include "io/mapped_file.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+
+namespace dkimbatch::io {
+namespace {
+
+// Regular files below this size are read rather than mapped.
+constexpr size_t kSmallFileBytes = size_t{64} * 1024;
+
+// A FIFO or character device named as a PATH is read into memory; past this
+// size it is refused rather than exhausting memory (e.g. /dev/zero).
+constexpr size_t kMaxNamedStreamBytes = size_t{1} << 30;
+
+constexpr size_t kUnlimited = std::numeric_limits<size_t>::max();
+
+// FdCloser closes a descriptor on scope exit.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  ~FdCloser() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+
+ private:
+  int fd_;
+};
+
+size_t PageSize() {
+  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+// RoundUpToPage returns `n` rounded up to a whole number of pages.
+size_t RoundUpToPage(size_t n) {
+  const size_t page = PageSize();
+  return n > kUnlimited - page ? kUnlimited : (n + page - 1) / page * page;
+}
+
+// StreamBytes is what ReadAll read: `len` bytes at the start of the private
+// anonymous mapping `map` of `map_len` bytes (null when nothing was read).
+struct StreamBytes {
+  void* map = nullptr;
+  size_t map_len = 0;
+  size_t len = 0;
+};
+
+// ReadAll reads `fd` to its end into `*out`. The bytes go into an anonymous
+// mapping that mremap() grows without copying, so a stream of N bytes costs
+// about N bytes of memory (a doubling heap buffer peaks at 2-3 N). It fails
+// with ResourceExhausted once more than `max_bytes` arrive, and with the errno
+// text when read() fails.
+absl::Status ReadAll(int fd, size_t max_bytes, StreamBytes* out) {
+  // One byte over `max_bytes` is enough to refuse: never map more.
+  const size_t limit =
+      max_bytes < kUnlimited ? RoundUpToPage(max_bytes + 1) : kUnlimited;
+  size_t cap = std::min<size_t>(size_t{256} * 1024, limit);
+  void* map = ::mmap(nullptr, cap, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) {
+    return absl::ErrnoToStatus(errno, "cannot read");
+  }
+  size_t len = 0;
+  absl::Status status;
+  for (;;) {
+    if (len == cap) {
+      if (len > max_bytes) {
+        status = absl::ResourceExhaustedError(
+            "cannot read: input larger than " +
+            std::to_string(max_bytes >> 20) + " MiB");
+        break;
+      }
+      const size_t grown = cap > limit / 2 ? limit : cap * 2;
+      void* moved = ::mremap(map, cap, grown, MREMAP_MAYMOVE);
+      if (moved == MAP_FAILED) {
+        status = absl::ErrnoToStatus(errno, "cannot read");
+        break;
+      }
+      map = moved;
+      cap = grown;
+    }
+    ssize_t n = ::read(fd, static_cast<char*>(map) + len, cap - len);
+    if (n > 0) {
+      len += static_cast<size_t>(n);
+      continue;
+    }
+    if (n == 0) {
+      break;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // A descriptor left non-blocking by whoever gave it to us: wait.
+      pollfd pfd{fd, POLLIN, 0};
+      if (::poll(&pfd, 1, -1) >= 0 || errno == EINTR) {
+        continue;
+      }
+    }
+    status = absl::ErrnoToStatus(errno, "cannot read");
+    break;
+  }
+  if (!status.ok() || len == 0) {
+    ::munmap(map, cap);
+    return status;
+  }
+  // Give back the unused tail; the bytes are read-only from now on.
+  const size_t used = RoundUpToPage(len);
+  if (used < cap) {
+    ::munmap(static_cast<char*>(map) + used, cap - used);
+  }
+  ::mprotect(map, used, PROT_READ);
+  out->map = map;
+  out->map_len = used;
+  out->len = len;
+  return absl::OkStatus();
+}
+
+// PreadAll reads regular file `fd` from `offset` to its end into `*out`;
+// `size_hint` is the expected length (the file may be changing under us).
+absl::Status PreadAll(int fd, uint64_t offset, size_t size_hint,
+                      std::string* out) {
+  out->resize(size_hint + 1);
+  size_t len = 0;
+  for (;;) {
+    if (len == out->size()) {
+      out->resize(out->size() * 2);
+    }
+    ssize_t n = ::pread(fd, out->data() + len, out->size() - len,
+                        static_cast<off_t>(offset + len));
+    if (n > 0) {
+      len += static_cast<size_t>(n);
+      continue;
+    }
+    if (n == 0) {
+      break;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    int err = errno;
+    out->clear();
+    return absl::ErrnoToStatus(err, "cannot read");
+  }
+  out->resize(len);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+MappedFile::~MappedFile() {
+  if (map_ != nullptr) {
+    ::munmap(map_, map_len_);
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
+    const std::string& path) {
+  // Blocks on a FIFO until a writer opens it, as `cat fifo` does: a FIFO named
+  // on the command line is the user's choice (directory walks skip FIFOs).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, "cannot open");
+  }
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    return absl::ErrnoToStatus(errno, "cannot open");
+  }
+  if (S_ISREG(st.st_mode)) {
+    return ReadStream(fd);  // freshly opened: maps from byte 0
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::ErrnoToStatus(EISDIR, "cannot open");
+  }
+  if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+    return absl::FailedPreconditionError("cannot open: not a regular file");
+  }
+  StreamBytes bytes;
+  absl::Status status = ReadAll(fd, kMaxNamedStreamBytes, &bytes);
+  if (!status.ok()) {
+    return status;
+  }
+  std::shared_ptr<MappedFile> file(new MappedFile());
+  file->map_ = bytes.map;
+  file->map_len_ = bytes.map_len;
+  file->data_ =
+      std::string_view(static_cast<const char*>(bytes.map), bytes.len);
+  return std::shared_ptr<const MappedFile>(std::move(file));
+}
+
+absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
+    int fd) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    return absl::ErrnoToStatus(errno, "cannot read");
+  }
+  std::shared_ptr<MappedFile> file(new MappedFile());
+  if (!S_ISREG(st.st_mode)) {
+    StreamBytes bytes;
+    absl::Status status = ReadAll(fd, kUnlimited, &bytes);
+    if (!status.ok()) {
+      return status;
+    }
+    file->map_ = bytes.map;
+    file->map_len_ = bytes.map_len;
+    file->data_ =
+        std::string_view(static_cast<const char*>(bytes.map), bytes.len);
+    return std::shared_ptr<const MappedFile>(std::move(file));
+  }
+
+  // A regular file, e.g. `dkimbatch verify - < archive.mbox`: map it from the
+  // current offset rather than copy the archive to the heap, then consume it
+  // as read() would have.
+  off_t pos = ::lseek(fd, 0, SEEK_CUR);
+  if (pos < 0) {
+    return absl::ErrnoToStatus(errno, "cannot read");
+  }
+  const uint64_t start = static_cast<uint64_t>(pos);
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size <= start) {
+    return std::shared_ptr<const MappedFile>(std::move(file));  // empty view
+  }
+  if (size - start < kSmallFileBytes) {
+    absl::Status status =
+        PreadAll(fd, start, static_cast<size_t>(size - start), &file->owned_);
+    if (!status.ok()) {
+      return status;
+    }
+    file->data_ = file->owned_;
+  } else {
+    if (size > std::numeric_limits<size_t>::max()) {
+      return absl::ResourceExhaustedError("cannot map: file too large");
+    }
+    void* map = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ,
+                       MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+      return absl::ErrnoToStatus(errno, "cannot map");
+    }
+    // Advice only: failure changes nothing but speed.
+    ::madvise(map, static_cast<size_t>(size), MADV_SEQUENTIAL);
+    file->map_ = map;
+    file->map_len_ = static_cast<size_t>(size);
+    file->data_ = std::string_view(static_cast<const char*>(map) + start,
+                                   static_cast<size_t>(size - start));
+  }
+  ::lseek(fd, 0, SEEK_END);
+  return std::shared_ptr<const MappedFile>(std::move(file));
+}
+
+}  // namespace dkimbatch::io

@@ -17,13 +17,18 @@ namespace dkimbatch::io {
 class MappedFile {
  public:
   // Open maps the regular file at `path` read-only. An empty file gives an
-  // empty view. Returns an error Status (with errno text) when the file cannot
-  // be opened or mapped, or is not a regular file.
+  // empty view; files under 64 KiB are read into memory instead of mapped.
+  // A FIFO or character device (e.g. a shell's `<(...)`) is read to its end,
+  // and refused past 1 GiB. Returns an error Status (with errno text, e.g.
+  // "cannot open: No such file or directory") when the file cannot be opened,
+  // read or mapped, or is a directory, socket or block device.
   static absl::StatusOr<std::shared_ptr<const MappedFile>> Open(
       const std::string& path);
 
   // ReadStream reads the whole of file descriptor `fd` (e.g. 0 for stdin)
-  // into memory.
+  // into memory, with no size cap. When `fd` is a regular file (stdin
+  // redirected from a file) it is mapped from its current offset instead, and
+  // the offset is moved to the end. `fd` stays open.
   static absl::StatusOr<std::shared_ptr<const MappedFile>> ReadStream(int fd);
 
   ~MappedFile();
@@ -35,9 +40,10 @@ class MappedFile {
  private:
   MappedFile() = default;
   std::string_view data_;
-  void* map_ = nullptr;  // munmap'ed on destruction when non-null
+  void* map_ = nullptr;  // file or anonymous (stream) mapping, munmap'ed on
+                         // destruction when non-null
   size_t map_len_ = 0;
-  std::string owned_;    // stream contents
+  std::string owned_;  // bytes of a small file (not mapped)
 };
 
 }  // namespace dkimbatch::io

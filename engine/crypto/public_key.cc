@@ -63,7 +63,8 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der,
     return false;
   }
   out->pkey.reset(pkey);
-  out->bits = EVP_PKEY_get_bits(pkey);
+  // Ed25519 keys are reported by their size (256 bits), not OpenSSL's 253.
+  out->bits = type == KeyType::kEd25519 ? 256 : EVP_PKEY_get_bits(pkey);
   return true;
 }
 

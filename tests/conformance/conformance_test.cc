@@ -122,8 +122,12 @@ class ConformanceCase : public testing::Test {
       std::string s = StringOrNull(sig["s"], &s_null);
       EXPECT_EQ(d_null, want.d_null) << "signature " << k << " d\n" << out;
       EXPECT_EQ(s_null, want.s_null) << "signature " << k << " s\n" << out;
-      if (!want.d_null) EXPECT_EQ(d, want.d) << out;
-      if (!want.s_null) EXPECT_EQ(s, want.s) << out;
+      if (!want.d_null) {
+        EXPECT_EQ(d, want.d) << out;
+      }
+      if (!want.s_null) {
+        EXPECT_EQ(s, want.s) << out;
+      }
       EXPECT_EQ(StringOrNull(sig["result"], &dummy), want.result)
           << "signature " << k << ": " << case_.note << "\n"
           << out;
@@ -172,7 +176,7 @@ bool RegisterCases() {
     if (e["id"].get_string().get(sv) == simdjson::SUCCESS) c.id = sv;
     if (e["file"].get_string().get(sv) == simdjson::SUCCESS) c.file = sv;
     if (e["note"].get_string().get(sv) == simdjson::SUCCESS) c.note = sv;
-    (void)e["now"].get_int64().get(c.now);
+    if (e["now"].get_int64().get(c.now) != simdjson::SUCCESS) c.now = 0;
     if (e["expect"]["dkim"].get_string().get(sv) == simdjson::SUCCESS) {
       c.dkim = sv;
     }
