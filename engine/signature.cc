@@ -95,7 +95,13 @@ Reason ParseSignature(std::string_view value, Signature* out,
   const Tag* a = tags.Find("a");
   const Tag* d = tags.Find("d");
   const Tag* s = tags.Find("s");
+  out->canon_known = false;
   if (d != nullptr) out->d = d->value;
+  if (const Tag* i = tags.Find("i")) {
+    out->auid = std::string(i->value);
+  } else if (d != nullptr) {
+    out->auid.assign("@").append(d->value);
+  }
   if (s != nullptr) out->s = s->value;
   if (a != nullptr) out->a = a->value;
 
@@ -136,6 +142,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
                   "c=" + std::string(text) + " is not supported", detail);
     }
   }
+  out->canon_known = true;
   const Tag* b = tags.Find("b");
   const Tag* bh = tags.Find("bh");
   out->b_tag = b;
@@ -208,7 +215,6 @@ Reason ParseSignature(std::string_view value, Signature* out,
     return Fail(Reason::kFromNotSigned, "h= does not include From", detail);
   }
   if (const Tag* i = tags.Find("i")) {
-    out->auid = std::string(i->value);
     size_t at = i->value.rfind('@');
     if (at == std::string_view::npos) {
       return Fail(Reason::kSigSyntax, "i= has no '@'", detail);
@@ -223,7 +229,6 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
     out->auid_domain = internal::Lower(domain);
   } else {
-    out->auid = "@" + std::string(out->sdid);
     out->auid_domain = internal::Lower(out->sdid);
   }
   detail->clear();

@@ -87,10 +87,12 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   if (sig.d) v.d = std::string(*sig.d);
   if (sig.s) v.s = std::string(*sig.s);
   if (sig.a) v.a = std::string(*sig.a);
+  if (sig.canon_known) {
+    v.c = std::string(CanonName(sig.header_canon)) + "/" +
+          std::string(CanonName(sig.body_canon));
+  }
+  if (!sig.auid.empty()) v.i = sig.auid;
   if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
-  v.c = std::string(CanonName(sig.header_canon)) + "/" +
-        std::string(CanonName(sig.body_canon));
-  v.i = sig.auid;
 
   const int64_t now = options_.now;
   if (sig.expiration && static_cast<int64_t>(std::min<uint64_t>(
