@@ -91,8 +91,41 @@ std::string UnfoldValue(std::string_view value) {
 }
 
 std::optional<std::string> FromDomain(std::string_view from_value) {
-  // Prefer the angle-addr; otherwise the whole value is an addr-spec.
-  std::string_view addr = from_value;
+  // Blank out comments (nested parentheses) and quoted-string contents
+  // (RFC 5322 §3.2.2, §3.2.4) so that a '<', ',' or '@' inside them is not
+  // taken for address syntax.
+  std::string clean(from_value);
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < clean.size(); ++i) {
+    char c = clean[i];
+    if ((quoted || depth > 0) && c == '\\' && i + 1 < clean.size()) {
+      clean[i] = clean[i + 1] = ' ';
+      ++i;
+      continue;
+    }
+    if (quoted) {
+      if (c == '"') {
+        quoted = false;
+      } else {
+        clean[i] = 'x';
+      }
+      continue;
+    }
+    if (c == '(') {
+      ++depth;
+      clean[i] = ' ';
+    } else if (c == ')' && depth > 0) {
+      --depth;
+      clean[i] = ' ';
+    } else if (depth > 0) {
+      clean[i] = ' ';
+    } else if (c == '"') {
+      quoted = true;
+    }
+  }
+  // Prefer the angle-addr; otherwise the first addr-spec of the list.
+  std::string_view addr = clean;
   size_t lt = addr.find('<');
   if (lt != std::string_view::npos) {
     size_t gt = addr.find('>', lt);
@@ -100,7 +133,6 @@ std::optional<std::string> FromDomain(std::string_view from_value) {
                                    ? std::string_view::npos
                                    : gt - lt - 1);
   } else {
-    // A group or list: take the first address.
     size_t comma = addr.find(',');
     if (comma != std::string_view::npos) addr = addr.substr(0, comma);
   }
@@ -111,8 +143,7 @@ std::optional<std::string> FromDomain(std::string_view from_value) {
   while (b < domain.size() && internal::IsFwsChar(domain[b])) ++b;
   size_t e = b;
   while (e < domain.size() && !internal::IsFwsChar(domain[e]) &&
-         domain[e] != '>' && domain[e] != ')' && domain[e] != '(' &&
-         domain[e] != ';' && domain[e] != ',') {
+         domain[e] != '>' && domain[e] != ';' && domain[e] != ',') {
     ++e;
   }
   domain = domain.substr(b, e - b);

@@ -16,7 +16,8 @@ namespace dkimbatch::engine {
 // bytes are `raw` (name, ':', value, continuation lines, final line break)
 // to `*out`. The result ends in CRLF unless `with_final_crlf` is false (the
 // DKIM-Signature being verified is hashed without it, §3.7). A field whose
-// last line has no line break gets none added under simple.
+// last line has no line break (a message cut off in its header) is completed
+// with CRLF under both algorithms.
 void AppendCanonicalHeader(Canon canon, std::string_view raw,
                            bool with_final_crlf, std::string* out);
 
