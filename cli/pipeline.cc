@@ -141,8 +141,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::parallel_pipeline(
       static_cast<size_t>(threads) * 4,
       tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
-          tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
-                                           verify) &
+          tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, verify) &
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order,
                                          write));
   if (std::fflush(out) != 0) stats.write_failed = true;

@@ -22,14 +22,14 @@ namespace dkimbatch::cli {
 
 struct PipelineOptions {
   int threads = 1;
-  size_t batch_messages = 64;          // messages per token at most
-  size_t batch_bytes = 4 << 20;        // message bytes per token at most
-  double progress_interval_s = 0;      // 0: no progress lines
+  size_t batch_messages = 64;      // messages per token at most
+  size_t batch_bytes = 4 << 20;    // message bytes per token at most
+  double progress_interval_s = 0;  // 0: no progress lines
 };
 
 struct RunStats {
   uint64_t messages = 0;
-  uint64_t errors = 0;  // verdict lines carrying "error"
+  uint64_t errors = 0;                  // verdict lines carrying "error"
   std::array<uint64_t, 7> by_result{};  // indexed by engine::Result
   std::map<std::string, uint64_t> by_reason;
   double elapsed_s = 0;

@@ -56,7 +56,8 @@ constexpr char kUsage[] =
     "  -h, --help           this help\n"
     "\n"
     "exit status: 0 when every input was read (whatever the verdicts), 1 when\n"
-    "an input could not be read (it still gets a verdict line with \"error\"),\n"
+    "an input could not be read (it still gets a verdict line with "
+    "\"error\"),\n"
     "2 on a usage error.\n";
 
 bool ParseInt(std::string_view text, long long min, long long max,
@@ -81,17 +82,16 @@ int UsageError(const std::string& message) {
 
 void PrintSummary(const RunStats& stats) {
   std::fprintf(stderr, "dkimbatch: %llu messages in %.2f s (%.0f msgs/s):",
-               static_cast<unsigned long long>(stats.messages),
-               stats.elapsed_s,
+               static_cast<unsigned long long>(stats.messages), stats.elapsed_s,
                stats.elapsed_s > 0
                    ? static_cast<double>(stats.messages) / stats.elapsed_s
                    : 0.0);
   for (size_t r = 0; r < stats.by_result.size(); ++r) {
     if (stats.by_result[r] == 0) continue;
-    std::fprintf(stderr, " %s=%llu",
-                 std::string(engine::ResultWord(static_cast<engine::Result>(r)))
-                     .c_str(),
-                 static_cast<unsigned long long>(stats.by_result[r]));
+    std::fprintf(
+        stderr, " %s=%llu",
+        std::string(engine::ResultWord(static_cast<engine::Result>(r))).c_str(),
+        static_cast<unsigned long long>(stats.by_result[r]));
   }
   std::fprintf(stderr, " errors=%llu\n",
                static_cast<unsigned long long>(stats.errors));
@@ -148,8 +148,8 @@ int RunVerifyCommand(int argc, char** argv) {
       value = std::string(arg.substr(eq + 1));
     } else {
       if (name != "--keys" && name != "--now" && name != "--threads" &&
-          name != "--out" && name != "--min-key-bits" &&
-          name != "--format" && name != "--clock-skew") {
+          name != "--out" && name != "--min-key-bits" && name != "--format" &&
+          name != "--clock-skew") {
         return UsageError("unknown option '" + std::string(arg) + "'");
       }
       if (i + 1 >= argc) {
@@ -223,8 +223,8 @@ int RunVerifyCommand(int argc, char** argv) {
   if (!out_path.empty()) {
     out = std::fopen(out_path.c_str(), "wb");
     if (out == nullptr) {
-      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n",
-                   out_path.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
+                   std::strerror(errno));
       return 2;
     }
   }

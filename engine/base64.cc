@@ -51,7 +51,7 @@ bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
       acc &= (1u << bits) - 1;
     }
   }
-  if (quads == 1) return false;             // a lone sextet is not a byte
+  if (quads == 1) return false;  // a lone sextet is not a byte
   if (pads > 2) return false;
   if (pads > 0 && ((quads + pads) & 3) != 0) return false;  // wrong padding
   return true;

@@ -43,9 +43,9 @@ bool IsDiscardedRecord(std::string_view txt) {
   while (p < txt.size() && IsFwsChar(txt[p])) ++p;
   if (p >= txt.size() || txt[p] != '=') return false;
   size_t end = txt.find(';', p + 1);
-  std::string_view value = TrimFws(txt.substr(
-      p + 1, end == std::string_view::npos ? std::string_view::npos
-                                           : end - p - 1));
+  std::string_view value = TrimFws(
+      txt.substr(p + 1, end == std::string_view::npos ? std::string_view::npos
+                                                      : end - p - 1));
   return value != "DKIM1";
 }
 
@@ -115,10 +115,10 @@ Reason CheckKeyForSignature(const KeyRecord& key, const Signature& sig,
     std::string_view hash =
         HashOf(sig.algorithm) == HashAlg::kSha1 ? "sha1" : "sha256";
     if (!ColonListHas(key.hashes, hash)) {
-      return Fail(Reason::kKeyHashMismatch,
-                  "key h=" + std::string(key.hashes) + " excludes " +
-                      std::string(hash),
-                  detail);
+      return Fail(
+          Reason::kKeyHashMismatch,
+          "key h=" + std::string(key.hashes) + " excludes " + std::string(hash),
+          detail);
     }
   }
   if (!key.services.empty() && !ColonListHas(key.services, "*") &&
@@ -129,8 +129,8 @@ Reason CheckKeyForSignature(const KeyRecord& key, const Signature& sig,
   }
   if (key.strict && !EqualsIgnoreCase(sig.auid_domain, sig.sdid)) {
     return Fail(Reason::kKeyStrictSubdomain,
-                "key t=s but i= domain " + sig.auid_domain + " is not d=" +
-                    std::string(sig.sdid),
+                "key t=s but i= domain " + sig.auid_domain +
+                    " is not d=" + std::string(sig.sdid),
                 detail);
   }
   detail->clear();

@@ -107,8 +107,8 @@ Reason ParseSignature(std::string_view value, Signature* out,
 
   if (v == nullptr) return Fail(Reason::kSigSyntax, "missing v= tag", detail);
   if (v->value != "1") {
-    return Fail(Reason::kSigVersion,
-                "v=" + std::string(v->value) + " is not 1", detail);
+    return Fail(Reason::kSigVersion, "v=" + std::string(v->value) + " is not 1",
+                detail);
   }
   for (const char* required : {"a", "b", "bh", "d", "h", "s"}) {
     if (tags.Find(required) == nullptr) {
@@ -172,9 +172,9 @@ Reason ParseSignature(std::string_view value, Signature* out,
     const char* name;
     std::optional<uint64_t>* field;
   };
-  for (NumericTag num : {NumericTag{"l", &out->length},
-                         NumericTag{"t", &out->timestamp},
-                         NumericTag{"x", &out->expiration}}) {
+  for (NumericTag num :
+       {NumericTag{"l", &out->length}, NumericTag{"t", &out->timestamp},
+        NumericTag{"x", &out->expiration}}) {
     num.field->reset();
     if (const Tag* tag = tags.Find(num.name)) {
       uint64_t parsed = 0;
@@ -186,8 +186,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
       *num.field = parsed;
     }
   }
-  if (out->timestamp && out->expiration &&
-      *out->expiration < *out->timestamp) {
+  if (out->timestamp && out->expiration && *out->expiration < *out->timestamp) {
     return Fail(Reason::kSigSyntax, "x= is earlier than t=", detail);
   }
   if (const Tag* q = tags.Find("q")) {
@@ -222,9 +221,8 @@ Reason ParseSignature(std::string_view value, Signature* out,
     std::string_view domain = i->value.substr(at + 1);
     if (!IsWithinDomain(domain, out->sdid)) {
       return Fail(Reason::kIdentityMismatch,
-                  "i= domain " + std::string(domain) +
-                      " is not d=" + std::string(out->sdid) +
-                      " or a subdomain of it",
+                  "i= domain " + std::string(domain) + " is not d=" +
+                      std::string(out->sdid) + " or a subdomain of it",
                   detail);
     }
     out->auid_domain = internal::Lower(domain);

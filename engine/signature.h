@@ -31,22 +31,22 @@ struct Signature {
   std::optional<std::string_view> d;  // set when the tag list parsed
   std::optional<std::string_view> s;
   std::optional<std::string_view> a;
-  std::string_view sdid;              // d= (valid once ParseSignature is ok)
-  std::string_view selector;          // s=
-  std::string auid;                   // i=, or "@" + d= when absent; set
-                                      // for reporting once d= is known
-  std::string auid_domain;            // lowercased domain part of auid
+  std::string_view sdid;      // d= (valid once ParseSignature is ok)
+  std::string_view selector;  // s=
+  std::string auid;           // i=, or "@" + d= when absent; set
+                              // for reporting once d= is known
+  std::string auid_domain;    // lowercased domain part of auid
   Algorithm algorithm = Algorithm::kRsaSha256;
   Canon header_canon = Canon::kSimple;
   Canon body_canon = Canon::kSimple;
-  bool canon_known = false;           // c= parsed (for reporting)
+  bool canon_known = false;  // c= parsed (for reporting)
   absl::InlinedVector<std::string_view, 16> signed_headers;  // h=, in order
-  std::vector<uint8_t> b;             // decoded signature
-  std::vector<uint8_t> bh;            // decoded body hash
-  std::optional<uint64_t> length;     // l=
-  std::optional<uint64_t> timestamp;  // t=
-  std::optional<uint64_t> expiration; // x=
-  const Tag* b_tag = nullptr;         // for emptying b= in the header hash
+  std::vector<uint8_t> b;              // decoded signature
+  std::vector<uint8_t> bh;             // decoded body hash
+  std::optional<uint64_t> length;      // l=
+  std::optional<uint64_t> timestamp;   // t=
+  std::optional<uint64_t> expiration;  // x=
+  const Tag* b_tag = nullptr;          // for emptying b= in the header hash
 };
 
 // ParseSignature parses the DKIM-Signature field value `value` into `*out`

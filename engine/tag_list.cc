@@ -64,9 +64,9 @@ void ParseTagList(std::string_view text, TagList* out) {
       if (name_begin == name_end) return fail(TagListError::kBadName, p);
       // "k x=..." or a name followed by junk is a bad name, "k" alone has
       // no '='.
-      return fail(p == end ? TagListError::kMissingEquals
-                           : TagListError::kBadName,
-                  name_begin);
+      return fail(
+          p == end ? TagListError::kMissingEquals : TagListError::kBadName,
+          name_begin);
     }
     if (name_begin == name_end) return fail(TagListError::kEmptyName, p);
     if (!IsAlpha(text[name_begin])) {

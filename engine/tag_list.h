@@ -26,11 +26,11 @@ struct Tag {
 
 enum class TagListError {
   kOk,
-  kEmptyName,     // "=value" with no tag name (e.g. the ";=rsa" typo)
-  kBadName,       // name not ALPHA *(ALPHA / DIGIT / "_")
-  kMissingEquals, // a tag-spec without '='
-  kBadValue,      // a value character outside the grammar (e.g. a control)
-  kDuplicate,     // the same tag name twice
+  kEmptyName,      // "=value" with no tag name (e.g. the ";=rsa" typo)
+  kBadName,        // name not ALPHA *(ALPHA / DIGIT / "_")
+  kMissingEquals,  // a tag-spec without '='
+  kBadValue,       // a value character outside the grammar (e.g. a control)
+  kDuplicate,      // the same tag name twice
 };
 
 struct TagList {

@@ -51,7 +51,8 @@ enum class Reason : uint8_t {
   kWeakHash,
   kFutureTimestamp,
 };
-inline constexpr int kNumReasons = static_cast<int>(Reason::kFutureTimestamp) + 1;
+inline constexpr int kNumReasons =
+    static_cast<int>(Reason::kFutureTimestamp) + 1;
 
 // ResultWord returns the RFC 8601 word ("pass", "permerror", ...).
 std::string_view ResultWord(Result result);

@@ -24,8 +24,8 @@ SignatureVerdict Finish(SignatureVerdict v, Reason reason,
                         std::string detail = {}) {
   v.reason = reason;
   v.result = ResultOf(reason);
-  v.detail = detail.empty() ? std::string(ReasonDetail(reason))
-                            : std::move(detail);
+  v.detail =
+      detail.empty() ? std::string(ReasonDetail(reason)) : std::move(detail);
   return v;
 }
 
@@ -63,8 +63,8 @@ Verdict Verifier::Verify(std::string_view text) {
     }
   }
   if (!any_field) {
-    verdict.error = text.empty() ? "empty message"
-                                 : "not a mail message: no header fields";
+    verdict.error =
+        text.empty() ? "empty message" : "not a mail message: no header fields";
     verdict.dkim = Result::kNone;
     return verdict;
   }
@@ -102,8 +102,8 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   }
 
   // Key lookup (§6.1.2).
-  std::string name = std::string(sig.selector) + "._domainkey." +
-                     std::string(sig.sdid);
+  std::string name =
+      std::string(sig.selector) + "._domainkey." + std::string(sig.sdid);
   bool has_later = false;
   const KeySnapshot* snap = keys_.Find(name, now, &has_later);
   if (snap == nullptr) {

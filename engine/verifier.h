@@ -19,10 +19,10 @@
 namespace dkimbatch::engine {
 
 struct VerifyOptions {
-  int64_t now = 0;             // Unix seconds: x=, t= and key snapshots
-  int min_key_bits = 1024;     // RFC 8301 §3.2
-  bool allow_sha1 = false;     // RFC 8301 §3.1
-  int64_t clock_skew = 3600;   // allowed t= beyond `now` (seconds)
+  int64_t now = 0;            // Unix seconds: x=, t= and key snapshots
+  int min_key_bits = 1024;    // RFC 8301 §3.2
+  bool allow_sha1 = false;    // RFC 8301 §3.1
+  int64_t clock_skew = 3600;  // allowed t= beyond `now` (seconds)
 };
 
 class Verifier {

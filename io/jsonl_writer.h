@@ -18,7 +18,7 @@ namespace dkimbatch::io {
 
 // Where a verdict's message came from.
 struct MessageLocation {
-  std::string_view source;         // input path as given, or message file
+  std::string_view source;  // input path as given, or message file
   uint64_t index = 0;
   std::optional<uint64_t> offset;  // absent for Maildir / eml
 };

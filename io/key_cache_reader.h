@@ -15,8 +15,8 @@
 namespace dkimbatch::io {
 
 struct KeyCacheStats {
-  size_t lines = 0;       // non-blank lines seen
-  size_t snapshots = 0;   // lines accepted
+  size_t lines = 0;                   // non-blank lines seen
+  size_t snapshots = 0;               // lines accepted
   std::vector<std::string> warnings;  // "keys.jsonl:7: <what is wrong>"
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh: build (if needed) and run every test: the GoogleTest
 # suites, the RFC conformance suite (../shared/conformance) and the
-# end-to-end CLI tests, all through ctest.
+# end-to-end CLI tests, all through ctest; then the same suite again in an
+# ASan+UBSan build (build-asan/). DKB_SKIP_SANITIZERS=1 skips the second run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +12,16 @@ if [ ! -f build/CMakeCache.txt ]; then
 fi
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${DKB_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "test.sh: ASan+UBSan build and test run (build-asan/)" >&2
+  if [ ! -f build-asan/CMakeCache.txt ]; then
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DDKB_SANITIZE=address,undefined
+  fi
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+echo "test.sh: all tests passed" >&2

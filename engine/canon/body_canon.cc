@@ -81,10 +81,10 @@ uint64_t CanonicalizeBody(Canon canon, std::string_view body, uint64_t limit,
   const size_t n = body.size();
   while (pos < n) {
     const void* nl = std::memchr(body.data() + pos, '\n', n - pos);
-    size_t end = nl == nullptr
-                     ? n
-                     : static_cast<size_t>(static_cast<const char*>(nl) -
-                                           body.data());
+    size_t end =
+        nl == nullptr
+            ? n
+            : static_cast<size_t>(static_cast<const char*>(nl) - body.data());
     std::string_view line = body.substr(pos, end - pos);
     if (nl != nullptr && !line.empty() && line.back() == '\r') {
       line.remove_suffix(1);

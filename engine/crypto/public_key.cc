@@ -12,8 +12,8 @@ namespace dkimbatch::engine {
 
 void PkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 
-bool ParsePublicKey(KeyType type, std::span<const uint8_t> der,
-                    PublicKey* out, std::string* error) {
+bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
+                    std::string* error) {
   out->pkey.reset();
   out->type = type;
   out->bits = 0;
@@ -38,9 +38,8 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der,
   } else if (type == KeyType::kRsa) {
     const unsigned char* p = der.data();
     pkey = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
-    if (pkey != nullptr &&
-        (EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA ||
-         p != der.data() + der.size())) {
+    if (pkey != nullptr && (EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA ||
+                            p != der.data() + der.size())) {
       EVP_PKEY_free(pkey);
       pkey = nullptr;
     }

@@ -32,8 +32,8 @@ struct PublicKey {
 // ParsePublicKey parses the decoded p= bytes `der` as a key of `type` into
 // `*out`. Returns false, with a reason in `*error`, when the bytes are not a
 // key of that type.
-bool ParsePublicKey(KeyType type, std::span<const uint8_t> der,
-                    PublicKey* out, std::string* error);
+bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
+                    std::string* error);
 
 // VerifyRsa checks an RSASSA-PKCS1-v1_5 `signature` over the precomputed
 // `digest` (of `alg`). False on any mismatch or malformed signature.

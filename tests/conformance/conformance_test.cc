@@ -108,8 +108,7 @@ class ConformanceCase : public testing::Test {
     simdjson::dom::element verdict;
     ASSERT_EQ(parser.parse(out).get(verdict), simdjson::SUCCESS) << out;
     std::string_view dkim;
-    ASSERT_EQ(verdict["dkim"].get_string().get(dkim), simdjson::SUCCESS)
-        << out;
+    ASSERT_EQ(verdict["dkim"].get_string().get(dkim), simdjson::SUCCESS) << out;
     EXPECT_EQ(dkim, case_.dkim) << case_.note << "\n" << out;
     simdjson::dom::array sigs;
     ASSERT_EQ(verdict["signatures"].get_array().get(sigs), simdjson::SUCCESS);
@@ -198,8 +197,8 @@ bool RegisterCases() {
     }
     std::string exception =
         exceptions.count(c.id) ? exceptions[c.id] + " " : std::string();
-    testing::RegisterTest("Conformance", name.c_str(), nullptr,
-                          c.id.c_str(), __FILE__, __LINE__,
+    testing::RegisterTest("Conformance", name.c_str(), nullptr, c.id.c_str(),
+                          __FILE__, __LINE__,
                           [c, exception]() -> testing::Test* {
                             return new ConformanceCase(c, exception);
                           });
