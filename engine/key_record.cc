@@ -55,9 +55,7 @@ Reason ParseKeyRecord(std::string_view txt, KeyRecord* out,
   const TagList& tags = out->tags;
   if (!tags.ok()) {
     return Fail(Reason::kKeySyntax,
-                std::string(TagListErrorText(tags.error)) + " at offset " +
-                    std::to_string(tags.error_pos) + " of the key record",
-                detail);
+                DescribeTagListError(tags, txt, "key record"), detail);
   }
   const Tag* v = tags.Find("v");
   if (v != nullptr && &tags.tags[0] != v) {

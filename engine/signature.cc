@@ -87,9 +87,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
   const TagList& tags = out->tags;
   if (!tags.ok()) {
     return Fail(Reason::kSigSyntax,
-                std::string(TagListErrorText(tags.error)) + " at offset " +
-                    std::to_string(tags.error_pos) + " of the tag list",
-                detail);
+                DescribeTagListError(tags, value, "tag list"), detail);
   }
   const Tag* v = tags.Find("v");
   const Tag* a = tags.Find("a");

@@ -8,6 +8,8 @@
 //   VALCHAR   = %x21-3A / %x3C-7E
 #include "engine/tag_list.h"
 
+#include <algorithm>
+
 #include "engine/internal/ascii.h"
 
 namespace dkimbatch::engine {
@@ -111,6 +113,30 @@ std::string_view TagListErrorText(TagListError error) {
       return "duplicate tag";
   }
   return "?";
+}
+
+std::string DescribeTagListError(const TagList& list, std::string_view text,
+                                 std::string_view what_text) {
+  // Quote the tag-spec holding the error: from the previous ';' to the next.
+  size_t pos = std::min(list.error_pos, text.size());
+  size_t begin = text.rfind(';', pos == 0 ? 0 : pos - 1);
+  begin = (begin == std::string_view::npos || pos == 0) ? 0 : begin + 1;
+  size_t end = text.find(';', pos);
+  if (end == std::string_view::npos) end = text.size();
+  std::string excerpt;
+  for (char c : internal::TrimFws(text.substr(begin, end - begin))) {
+    if (excerpt.size() >= 40) {
+      excerpt += "...";
+      break;
+    }
+    unsigned char u = static_cast<unsigned char>(c);
+    excerpt += (u >= 0x20 && u < 0x7f) ? c : '?';
+  }
+  std::string out(TagListErrorText(list.error));
+  out.append(" at offset ").append(std::to_string(list.error_pos));
+  out.append(" of the ").append(what_text);
+  out.append(": '").append(excerpt).append("'");
+  return out;
 }
 
 }  // namespace dkimbatch::engine

@@ -8,6 +8,7 @@
 #define DKIMBATCH_ENGINE_TAG_LIST_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "absl/container/inlined_vector.h"
@@ -52,6 +53,12 @@ void ParseTagList(std::string_view text, TagList* out);
 
 // TagListErrorText returns a short description of `error`.
 std::string_view TagListErrorText(TagListError error);
+
+// DescribeTagListError returns "<what> at offset N of the <what_text>:
+// '<excerpt>'" for a failed parse of `text`, quoting the offending tag-spec
+// (printable ASCII only) so a mail operator can find the typo.
+std::string DescribeTagListError(const TagList& list, std::string_view text,
+                                 std::string_view what_text);
 
 }  // namespace dkimbatch::engine
 

@@ -237,5 +237,29 @@ TEST(TagList, ManyTagsBeyondInlineCapacity) {
   EXPECT_EQ(t33->value, "231");
 }
 
+// The error description quotes the offending tag-spec (bulk-sender QA: show
+// the operator the typo, e.g. ";=rsa" for "k=rsa").
+TEST(TagList, DescribeErrorQuotesTheBadTagSpec) {
+  struct Row {
+    std::string_view text;
+    std::string_view want;
+  };
+  const Row rows[] = {
+      {"v=DKIM1; ;=rsa; p=AB",
+       "empty tag name at offset 10 of the key record: '=rsa'"},
+      {"v=1; t=1; t=2", "duplicate tag at offset 10 of the key record: 't=2'"},
+      {"this is not",
+       "invalid tag name at offset 0 of the key record: 'this is not'"},
+      {"a=1; b\x01=2",
+       "invalid tag name at offset 5 of the key record: 'b?=2'"},
+  };
+  for (const Row& row : rows) {
+    TagList list;
+    ParseTagList(row.text, &list);
+    ASSERT_FALSE(list.ok()) << row.text;
+    EXPECT_EQ(DescribeTagListError(list, row.text, "key record"), row.want);
+  }
+}
+
 }  // namespace
 }  // namespace dkimbatch::engine
