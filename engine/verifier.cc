@@ -11,6 +11,7 @@
 #include "engine/canon/body_canon.h"
 #include "engine/canon/header_canon.h"
 #include "engine/crypto/public_key.h"
+#include "engine/header_hash.h"
 #include "engine/internal/ascii.h"
 #include "engine/key_record.h"
 #include "engine/signature.h"
@@ -166,19 +167,8 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   // Header hash (§5.4.2): each h= name takes the next instance from the
   // bottom; names with no instance left contribute nothing.
   header_data_.clear();
-  std::vector<bool> used(message_.headers.size(), false);
-  used[field_index] = true;  // the signature being verified is hashed last
-  for (std::string_view wanted : sig.signed_headers) {
-    for (size_t j = message_.headers.size(); j-- > 0;) {
-      if (used[j]) continue;
-      if (EqualsIgnoreCase(message_.headers[j].name, wanted)) {
-        used[j] = true;
-        AppendCanonicalHeader(sig.header_canon, message_.headers[j].raw, true,
-                              &header_data_);
-        break;
-      }
-    }
-  }
+  AppendSignedHeaders(message_, sig.signed_headers, sig.header_canon,
+                      field_index, &header_data_);
   // The signature field itself with the b= value (and its FWS) removed.
   const size_t value_offset =
       static_cast<size_t>(field.value.data() - field.raw.data());
