@@ -6,6 +6,8 @@
 #include <exception>
 #include <string_view>
 
+#include "cli/gen_command.h"
+#include "cli/sign_command.h"
 #include "cli/verify_command.h"
 
 namespace {
@@ -20,10 +22,12 @@ void PrintUsage() {
       "  verify    verify the DKIM signatures of mbox files, Maildirs and\n"
       "            message files against a key cache; one JSON verdict line\n"
       "            per message (dkimbatch verify --help)\n"
+      "  sign      sign messages with a private key (dkimbatch sign --help)\n"
+      "  gen       write a seeded synthetic signed corpus with its key cache\n"
+      "            and expected verdicts (dkimbatch gen --help)\n"
       "  version   print the version\n"
       "\n"
-      "Other commands of the design (keys fetch, sign, gen) are not built\n"
-      "yet.\n",
+      "Not built yet: keys fetch / keys check (DNS key prefetch).\n",
       stdout);
 }
 
@@ -38,6 +42,12 @@ int main(int argc, char** argv) {
   try {
     if (command == "verify") {
       return dkimbatch::cli::RunVerifyCommand(argc - 2, argv + 2);
+    }
+    if (command == "sign") {
+      return dkimbatch::cli::RunSignCommand(argc - 2, argv + 2);
+    }
+    if (command == "gen") {
+      return dkimbatch::cli::RunGenCommand(argc - 2, argv + 2);
     }
     if (command == "version" || command == "--version") {
       std::printf("%s\n", kVersion);

@@ -1,0 +1,1 @@
+// cli/corpus_model.cc (placeholder, being written)

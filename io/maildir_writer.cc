@@ -1,0 +1,1 @@
+// io/maildir_writer.cc (placeholder, being written)

@@ -1,0 +1,1 @@
+// io/mbox_writer.cc (placeholder, being written)
