@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libtbb-dev libsimdjson-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-cryptography python3-dkim
+  python3 python3-cryptography python3-dkim time
 )
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -27,6 +27,6 @@ echo "setup.sh: installing ${packages[*]}" >&2
 $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}"
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDKB_BUILD_BENCH=ON
 cmake --build build -j "$jobs"
 echo "setup.sh: built build/dkimbatch" >&2

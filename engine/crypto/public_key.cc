@@ -8,7 +8,73 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+
 namespace dkimbatch::engine {
+namespace {
+
+// DerElement reads one DER element of `tag` at the front of `*in`, stores its
+// contents in `*contents` and advances `*in` past it.
+bool DerElement(std::span<const uint8_t>* in, uint8_t tag,
+                std::span<const uint8_t>* contents) {
+  std::span<const uint8_t> s = *in;
+  if (s.size() < 2 || s[0] != tag) return false;
+  size_t len = s[1];
+  size_t header = 2;
+  if (len & 0x80) {
+    size_t num = len & 0x7f;
+    if (num == 0 || num > 4 || s.size() < 2 + num) return false;
+    len = 0;
+    for (size_t i = 0; i < num; ++i) len = (len << 8) | s[2 + i];
+    header += num;
+  }
+  if (s.size() - header < len) return false;
+  *contents = s.subspan(header, len);
+  *in = s.subspan(header + len);
+  return true;
+}
+
+// RsaPublicKeyInSpki returns the RSAPublicKey inside an rsaEncryption
+// SubjectPublicKeyInfo, or an empty span. Decoding it directly with
+// d2i_PublicKey is ~100x faster than d2i_PUBKEY's generic decoder path in
+// OpenSSL 3 (measured: ~0.6 us vs ~110 us for RSA-2048, bench/bm_crypto.cc).
+std::span<const uint8_t> RsaPublicKeyInSpki(std::span<const uint8_t> der) {
+  static constexpr uint8_t kRsaEncryption[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                               0x0d, 0x01, 0x01, 0x01};
+  std::span<const uint8_t> spki, alg, oid, bits;
+  if (!DerElement(&der, 0x30, &spki) || !der.empty()) return {};
+  if (!DerElement(&spki, 0x30, &alg) || !DerElement(&alg, 0x06, &oid)) {
+    return {};
+  }
+  if (oid.size() != sizeof(kRsaEncryption) ||
+      !std::equal(oid.begin(), oid.end(), kRsaEncryption)) {
+    return {};
+  }
+  std::span<const uint8_t> null_param;
+  if (!alg.empty() && (!DerElement(&alg, 0x05, &null_param) ||
+                       !null_param.empty() || !alg.empty())) {
+    return {};
+  }
+  if (!DerElement(&spki, 0x03, &bits) || !spki.empty() || bits.empty() ||
+      bits[0] != 0) {
+    return {};
+  }
+  return bits.subspan(1);
+}
+
+// DecodeRsaPublicKey decodes a PKCS#1 RSAPublicKey that must fill `der`.
+EVP_PKEY* DecodeRsaPublicKey(std::span<const uint8_t> der) {
+  const unsigned char* p = der.data();
+  EVP_PKEY* pkey =
+      d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size()));
+  if (pkey != nullptr && p != der.data() + der.size()) {
+    EVP_PKEY_free(pkey);
+    pkey = nullptr;
+  }
+  return pkey;
+}
+
+}  // namespace
 
 void PkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 
@@ -36,22 +102,21 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
       return false;
     }
   } else if (type == KeyType::kRsa) {
-    const unsigned char* p = der.data();
-    pkey = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
-    if (pkey != nullptr && (EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA ||
-                            p != der.data() + der.size())) {
-      EVP_PKEY_free(pkey);
-      pkey = nullptr;
-    }
-    if (pkey == nullptr) {
-      p = der.data();
-      pkey = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p,
-                           static_cast<long>(der.size()));
-      if (pkey != nullptr && p != der.data() + der.size()) {
+    // SubjectPublicKeyInfo (the usual p=), by the fast path when it is
+    // plain rsaEncryption; otherwise OpenSSL's generic decoder; then a bare
+    // RSAPublicKey.
+    std::span<const uint8_t> inner = RsaPublicKeyInSpki(der);
+    if (!inner.empty()) pkey = DecodeRsaPublicKey(inner);
+    if (pkey == nullptr && inner.empty()) {
+      const unsigned char* p = der.data();
+      pkey = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+      if (pkey != nullptr && (EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA ||
+                              p != der.data() + der.size())) {
         EVP_PKEY_free(pkey);
         pkey = nullptr;
       }
     }
+    if (pkey == nullptr && inner.empty()) pkey = DecodeRsaPublicKey(der);
     if (pkey == nullptr) {
       ERR_clear_error();
       *error = "p= is not an RSA public key";
