@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # scripts/test.sh: build (if needed) and run every test: the GoogleTest
 # suites, the RFC conformance suite (../shared/conformance) and the
-# end-to-end CLI tests, all through ctest; then the same suite again in an
-# ASan+UBSan build (build-asan/). DKB_SKIP_SANITIZERS=1 skips the second run.
+# end-to-end CLI tests (including interoperability with the peer verifiers,
+# which scripts/peers.sh installs first), all through ctest; then the same
+# suite again in an ASan+UBSan build (build-asan/). DKB_SKIP_SANITIZERS=1
+# skips the second run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,7 @@ if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDKB_BUILD_BENCH=ON
 fi
 cmake --build build -j "$jobs"
+scripts/peers.sh
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 if [ "${DKB_SKIP_SANITIZERS:-0}" != 1 ]; then
