@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""scripts/bench_report.py: turn the measurements of one scripts/bench.sh run
+into the results table (Markdown + JSON) and the summary line.
+
+The ceiling is what this machine can do for this exact corpus: for every
+signature dkimbatch checked, the cost of its public-key verify (from the
+`openssl speed` verify rate for that algorithm and key size, measured in the
+same run) plus the bytes it hashed divided by the SHA rate (largest-block
+`openssl speed -evp` rate); ceiling msgs/s = cores / mean cost per message.
+Only the work a verifier must do counts: a signature that failed before the
+key was parsed costs nothing, one whose body hash failed costs only hashing.
+"""
+import argparse
+import json
+import os
+import platform
+
+
+def load_openssl_sig(path):
+    rsa, ed25519 = {}, None
+    for line in open(path):
+        f = line.strip().split(":")
+        if f[0] == "+F2":  # +F2:i:bits:sign/s:verify/s
+            rsa[int(f[2])] = float(f[4])
+        elif f[0] == "+F6" and f[3] == "Ed25519":  # +F6:i:bits:name:sign:verify
+            ed25519 = float(f[5])
+    return rsa, ed25519
+
+
+def load_openssl_hash(path):
+    for line in open(path):
+        f = line.strip().split(":")
+        if f[0] == "+F":  # +F:i:name:rate per block size (bytes/s)...
+            return max(float(x) for x in f[3:])
+    raise SystemExit("no hash rate in " + path)
+
+
+def rsa_verify_rate(rsa, bits):
+    if bits in rsa:
+        return rsa[bits]
+    # Other sizes: scale from the nearest measured size (cost ~ bits^2 for
+    # the small public exponent).
+    near = min(rsa, key=lambda b: abs(b - bits))
+    return rsa[near] * (near / bits) ** 2
+
+
+def message_sizes(mbox_path, verdicts):
+    """Bytes of each message: from one verdict's offset to the next."""
+    total = os.path.getsize(mbox_path)
+    offsets = [v["offset"] for v in verdicts] + [total]
+    return [b - a for a, b in zip(offsets, offsets[1:])], total
+
+
+HASHED = {"ok", "body_hash_mismatch", "signature_mismatch",
+          "length_exceeds_body", "key_too_small", "weak_hash",
+          "future_timestamp"}
+VERIFIED = {"ok", "signature_mismatch", "key_too_small", "weak_hash",
+            "future_timestamp"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for name in ("corpus", "verdicts", "dkimbatch1", "dkimbatch2",
+                 "openssl-sig", "openssl-sha256", "openssl-sha1", "peers",
+                 "json", "markdown", "command"):
+        ap.add_argument("--" + name, required=True)
+    ap.add_argument("--cores", type=int, required=True)
+    a = ap.parse_args()
+
+    rsa, ed = load_openssl_sig(a.openssl_sig)
+    sha256 = load_openssl_hash(a.openssl_sha256)
+    sha1 = load_openssl_hash(a.openssl_sha1)
+    verdicts = [json.loads(l) for l in open(a.verdicts)]
+    sizes, total_bytes = message_sizes(a.corpus + "/corpus.mbox", verdicts)
+    cost = 0.0
+    for size, v in zip(sizes, verdicts):
+        for sig in v["signatures"]:
+            reason = sig.get("reason")
+            alg = (sig.get("a") or "").lower()
+            if reason in HASHED:
+                cost += size / (sha1 if alg == "rsa-sha1" else sha256)
+            if reason in VERIFIED and sig.get("key_bits"):
+                rate = ed if alg.startswith("ed25519") else rsa_verify_rate(
+                    rsa, sig["key_bits"])
+                cost += 1.0 / rate
+    n = len(verdicts)
+    ceiling = a.cores * n / cost if cost > 0 else float("inf")
+
+    def run(path):
+        wall, rss = open(path).read().split()
+        wall = float(wall)
+        return {"seconds": wall, "msgs_per_s": n / wall,
+                "mb_per_s": total_bytes / wall / 1e6, "peak_rss_mb": int(rss) / 1024}
+
+    t1, t2 = run(a.dkimbatch1), run(a.dkimbatch2)
+    peers = json.load(open(a.peers))
+    best_peer, best_rate = None, None
+    for name, p in peers.items():
+        if best_rate is None or p["msgs_per_s"] > best_rate:
+            best_peer, best_rate = name, p["msgs_per_s"]
+    result = {
+        "command": a.command,
+        "machine": {"cores": a.cores, "cpu": platform.processor() or platform.machine()},
+        "corpus": {"path": a.corpus, "messages": n, "bytes": total_bytes},
+        "openssl": {"rsa_verify_per_s": rsa, "ed25519_verify_per_s": ed,
+                    "sha256_bytes_per_s": sha256, "sha1_bytes_per_s": sha1},
+        "dkimbatch": {"threads_1": t1, "threads_2": t2,
+                      "scaling_2_over_1": t2["msgs_per_s"] / t1["msgs_per_s"]},
+        "ceiling_msgs_per_s": ceiling,
+        "ratio": t2["msgs_per_s"] / ceiling,
+        "peers": peers,
+        "best_peer": best_peer,
+        "speedup_over_best_peer": (t2["msgs_per_s"] / best_rate) if best_rate else None,
+    }
+    json.dump(result, open(a.json, "w"), indent=2)
+
+    rows = [
+        ("dkimbatch, 1 thread", f"{t1['msgs_per_s']:,.0f}", f"{t1['mb_per_s']:,.1f}", f"{t1['peak_rss_mb']:,.0f}"),
+        ("dkimbatch, 2 threads", f"{t2['msgs_per_s']:,.0f}", f"{t2['mb_per_s']:,.1f}", f"{t2['peak_rss_mb']:,.0f}"),
+        ("machine ceiling (openssl speed, 2 cores)", f"{ceiling:,.0f}", "", ""),
+    ]
+    for name, p in sorted(peers.items(), key=lambda kv: -kv[1]["msgs_per_s"]):
+        rows.append((f"{name} (2 processes, first {p['messages']:,} msgs)",
+                     f"{p['msgs_per_s']:,.0f}", "", ""))
+    md = [f"Corpus: {n:,} messages, {total_bytes / 1e6:,.1f} MB "
+          f"(`{a.corpus}`), {a.cores} cores.", "",
+          "| what | msgs/s | MB/s | peak RSS MB |", "|---|---:|---:|---:|"]
+    md += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} |" for r in rows]
+    md += ["",
+           f"ratio to ceiling: {result['ratio']:.2f}; 2 threads / 1 thread: "
+           f"{result['dkimbatch']['scaling_2_over_1']:.2f}"
+           + (f"; speedup over {best_peer}: {result['speedup_over_best_peer']:.1f}x"
+              if best_peer else "; no peer installed"),
+           "", f"openssl speed (this run): RSA verify/s "
+           + ", ".join(f"{b}: {r:,.0f}" for b, r in sorted(rsa.items()))
+           + f"; Ed25519 verify/s: {ed:,.0f}; SHA-256: {sha256 / 1e9:.2f} GB/s",
+           "", f"Command: `{a.command}`", ""]
+    open(a.markdown, "w").write("\n".join(md))
+    print("\n".join(md))
+    print(f"msgs_per_s={t2['msgs_per_s']:.0f} ceiling={ceiling:.0f} "
+          f"ratio={result['ratio']:.2f} best_peer={best_peer or 'none'} "
+          f"speedup={result['speedup_over_best_peer'] or 0:.1f}")
+
+
+if __name__ == "__main__":
+    main()
