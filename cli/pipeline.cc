@@ -8,17 +8,23 @@
 //                                 each message into a verdict line;
 //   3. write  (serial, in order)  the batch's lines go to the output and the
 //                                 run statistics.
-// At most 4 x threads batches are in flight, so memory stays flat whatever
-// the archive size; output order equals input order at any thread count.
+// At most 4 x threads batches are in flight, and batches are recycled, so
+// memory stays flat whatever the archive size: once a batch is written, the
+// pages of the mapped mbox before it are released. Output order equals input
+// order at any thread count. A warm run allocates nothing per message
+// (tests/alloc).
 #include "cli/pipeline.h"
 
+#include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <array>
 #include <chrono>
 #include <exception>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "io/jsonl_writer.h"
@@ -26,25 +32,69 @@
 namespace dkimbatch::cli {
 namespace {
 
+// A token: the messages of one batch and, after verification, their verdict
+// lines and counts. Batches are recycled (see BatchPool), so their vectors
+// and strings keep their memory from one batch to the next.
 struct Batch {
-  std::vector<io::RawMessage> messages;
-  std::vector<engine::Verdict> verdicts;
+  std::vector<io::RawMessage> messages;  // slots; the first `size` are used
+  size_t size = 0;
   std::string lines;
+  uint64_t errors = 0;
+  std::array<uint64_t, 7> by_result{};
+  std::array<uint64_t, engine::kNumReasons> by_reason{};
+  // The mapped mbox the batch ended in and the offset where its last
+  // message ended: pages before it are released once the batch is written.
+  std::shared_ptr<const io::MappedFile> tail_file;
+  size_t tail_end = 0;
 };
 
-engine::Verdict VerifyOne(engine::Verifier& verifier,
-                          const io::RawMessage& msg) {
+// Batches go from the writer back to the reader through this pool, so a run
+// allocates only as many batches as there are tokens in flight.
+class BatchPool {
+ public:
+  ~BatchPool() {
+    Batch* batch = nullptr;
+    while (free_.try_pop(batch)) delete batch;
+  }
+  Batch* Get() {
+    Batch* batch = nullptr;
+    if (!free_.try_pop(batch)) batch = new Batch;
+    batch->size = 0;
+    batch->lines.clear();
+    batch->errors = 0;
+    batch->by_result.fill(0);
+    batch->by_reason.fill(0);
+    batch->tail_file.reset();
+    batch->tail_end = 0;
+    return batch;
+  }
+  void Put(Batch* batch) { free_.push(batch); }
+
+ private:
+  tbb::concurrent_queue<Batch*> free_;
+};
+
+// Per worker thread: a verifier and the verdict it reuses.
+struct Worker {
+  engine::Verifier verifier;
+  engine::Verdict verdict;
+};
+
+void VerifyOne(Worker& worker, const io::RawMessage& msg) {
+  engine::Verdict& verdict = worker.verdict;
   if (!msg.error.empty()) {
-    engine::Verdict verdict;
+    verdict.dkim = engine::Result::kNone;
+    verdict.signatures.clear();
+    verdict.message_id.reset();
+    verdict.from_domain.reset();
     verdict.error = msg.error;
-    return verdict;
+    return;
   }
   try {
-    return verifier.Verify(msg.bytes);
+    worker.verifier.Verify(msg.bytes, &verdict);
   } catch (const std::exception& e) {
-    engine::Verdict verdict;
+    verdict = engine::Verdict();
     verdict.error = std::string("internal error: ") + e.what();
-    return verdict;
   }
 }
 
@@ -57,73 +107,95 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   const auto start = Clock::now();
   auto last_progress = start;
   RunStats stats;
+  std::array<uint64_t, engine::kNumReasons> by_reason{};
   const int threads = options.threads < 1 ? 1 : options.threads;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
-  tbb::enumerable_thread_specific<engine::Verifier> verifiers(
-      [&] { return engine::Verifier(keys, verify_options); });
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    return Worker{engine::Verifier(keys, verify_options), {}};
+  });
+  BatchPool pool;
   bool done = false;
 
+  // 1. read (serial, in order): fill a batch with the next messages.
   auto read = [&](tbb::flow_control& fc) -> Batch* {
     if (done) {
       fc.stop();
       return nullptr;
     }
-    auto batch = std::make_unique<Batch>();
+    Batch* batch = pool.Get();
     size_t bytes = 0;
-    while (batch->messages.size() < options.batch_messages &&
+    while (batch->size < options.batch_messages &&
            bytes < options.batch_bytes) {
-      io::RawMessage msg;
+      if (batch->size == batch->messages.size()) batch->messages.emplace_back();
+      io::RawMessage& msg = batch->messages[batch->size];
       if (!reader->Next(&msg)) {
         done = true;
         break;
       }
       bytes += msg.bytes.size();
-      batch->messages.push_back(std::move(msg));
+      ++batch->size;
     }
-    if (batch->messages.empty()) {
+    if (batch->size == 0) {
+      pool.Put(batch);
       fc.stop();
       return nullptr;
-    }
-    return batch.release();
-  };
-
-  auto verify = [&](Batch* batch) -> Batch* {
-    engine::Verifier& verifier = verifiers.local();
-    batch->verdicts.reserve(batch->messages.size());
-    for (const io::RawMessage& msg : batch->messages) {
-      engine::Verdict verdict = VerifyOne(verifier, msg);
-      io::MessageLocation where;
-      where.source = *msg.source;
-      where.index = msg.index;
-      where.offset = msg.offset;
-      io::AppendVerdictLine(where, verdict, &batch->lines);
-      batch->verdicts.push_back(std::move(verdict));
-    }
-    // The message bytes are no longer needed: drop mappings and buffers
-    // before the batch waits for its turn to be written.
-    for (io::RawMessage& msg : batch->messages) {
-      msg.file.reset();
-      std::string().swap(msg.unquoted);
     }
     return batch;
   };
 
+  // 2. verify (parallel): verdict lines and counts for the whole batch.
+  auto verify = [&](Batch* batch) -> Batch* {
+    Worker& worker = workers.local();
+    for (size_t k = 0; k < batch->size; ++k) {
+      io::RawMessage& msg = batch->messages[k];
+      VerifyOne(worker, msg);
+      const engine::Verdict& verdict = worker.verdict;
+      io::AppendVerdictLine({*msg.source, msg.index, msg.offset}, verdict,
+                            &batch->lines);
+      if (!verdict.error.empty()) ++batch->errors;
+      ++batch->by_result[static_cast<size_t>(verdict.dkim)];
+      for (const engine::SignatureVerdict& sig : verdict.signatures) {
+        ++batch->by_reason[static_cast<size_t>(sig.reason)];
+      }
+      // Keep the mapping of an mbox message that ends the batch (to release
+      // its pages after the write); drop every other mapping and buffer now,
+      // before the batch waits for its turn to be written.
+      if (k + 1 == batch->size && msg.offset && msg.file &&
+          msg.bytes.data() >= msg.file->data().data() &&
+          msg.bytes.data() <=
+              msg.file->data().data() + msg.file->data().size()) {
+        batch->tail_file = msg.file;
+        batch->tail_end = static_cast<size_t>(
+            msg.bytes.data() + msg.bytes.size() - msg.file->data().data());
+      } else if (k + 1 == batch->size && msg.offset && msg.file) {
+        // Un-quoted copy: release up to where the message started.
+        batch->tail_file = msg.file;
+        batch->tail_end = static_cast<size_t>(*msg.offset);
+      }
+      msg.file.reset();
+      msg.source.reset();
+    }
+    return batch;
+  };
+
+  // 3. write (serial, in order): output, statistics, memory release.
   auto write = [&](Batch* batch) {
-    std::unique_ptr<Batch> owned(batch);
     if (!stats.write_failed &&
         std::fwrite(batch->lines.data(), 1, batch->lines.size(), out) !=
             batch->lines.size()) {
       stats.write_failed = true;
     }
-    for (const engine::Verdict& verdict : batch->verdicts) {
-      ++stats.messages;
-      if (!verdict.error.empty()) ++stats.errors;
-      ++stats.by_result[static_cast<size_t>(verdict.dkim)];
-      for (const engine::SignatureVerdict& sig : verdict.signatures) {
-        ++stats.by_reason[std::string(engine::ReasonCode(sig.reason))];
-      }
+    stats.messages += batch->size;
+    stats.errors += batch->errors;
+    for (size_t i = 0; i < stats.by_result.size(); ++i) {
+      stats.by_result[i] += batch->by_result[i];
     }
+    for (size_t i = 0; i < by_reason.size(); ++i) {
+      by_reason[i] += batch->by_reason[i];
+    }
+    if (batch->tail_file) batch->tail_file->ReleaseBefore(batch->tail_end);
+    pool.Put(batch);
     if (options.progress_interval_s > 0) {
       auto now = Clock::now();
       std::chrono::duration<double> since = now - last_progress;
@@ -145,6 +217,11 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order,
                                          write));
   if (std::fflush(out) != 0) stats.write_failed = true;
+  for (size_t i = 0; i < by_reason.size(); ++i) {
+    if (by_reason[i] == 0) continue;
+    stats.by_reason[std::string(
+        engine::ReasonCode(static_cast<engine::Reason>(i)))] = by_reason[i];
+  }
   std::chrono::duration<double> elapsed = Clock::now() - start;
   stats.elapsed_s = elapsed.count();
   return stats;

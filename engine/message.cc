@@ -77,24 +77,38 @@ void ParseMessage(std::string_view text, Message* out) {
   }
 }
 
+void UnfoldValue(std::string_view value, std::string* out) {
+  out->clear();
+  for (char c : value) {
+    if (c != '\r' && c != '\n') out->push_back(c);
+  }
+  size_t e = out->size();
+  while (e > 0 && IsWsp((*out)[e - 1])) --e;
+  out->resize(e);
+  size_t b = 0;
+  while (b < out->size() && IsWsp((*out)[b])) ++b;
+  out->erase(0, b);
+}
+
 std::string UnfoldValue(std::string_view value) {
   std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c != '\r' && c != '\n') out.push_back(c);
-  }
-  size_t b = 0;
-  while (b < out.size() && IsWsp(out[b])) ++b;
-  size_t e = out.size();
-  while (e > b && IsWsp(out[e - 1])) --e;
-  return out.substr(b, e - b);
+  UnfoldValue(value, &out);
+  return out;
 }
 
 std::optional<std::string> FromDomain(std::string_view from_value) {
+  std::string scratch, out;
+  if (!FromDomain(from_value, &scratch, &out)) return std::nullopt;
+  return out;
+}
+
+bool FromDomain(std::string_view from_value, std::string* scratch,
+                std::string* out) {
   // Blank out comments (nested parentheses) and quoted-string contents
   // (RFC 5322 §3.2.2, §3.2.4) so that a '<', ',' or '@' inside them is not
   // taken for address syntax.
-  std::string clean(from_value);
+  std::string& clean = *scratch;
+  clean.assign(from_value);
   int depth = 0;
   bool quoted = false;
   for (size_t i = 0; i < clean.size(); ++i) {
@@ -137,7 +151,7 @@ std::optional<std::string> FromDomain(std::string_view from_value) {
     if (comma != std::string_view::npos) addr = addr.substr(0, comma);
   }
   size_t at = addr.rfind('@');
-  if (at == std::string_view::npos) return std::nullopt;
+  if (at == std::string_view::npos) return false;
   std::string_view domain = addr.substr(at + 1);
   size_t b = 0;
   while (b < domain.size() && internal::IsFwsChar(domain[b])) ++b;
@@ -147,8 +161,12 @@ std::optional<std::string> FromDomain(std::string_view from_value) {
     ++e;
   }
   domain = domain.substr(b, e - b);
-  if (domain.empty()) return std::nullopt;
-  return internal::Lower(domain);
+  if (domain.empty()) return false;
+  out->resize(domain.size());
+  for (size_t k = 0; k < domain.size(); ++k) {
+    (*out)[k] = internal::ToLower(domain[k]);
+  }
+  return true;
 }
 
 }  // namespace dkimbatch::engine

@@ -35,9 +35,15 @@ void ParseMessage(std::string_view text, Message* out);
 // field value ("Alice <alice@Example.COM>" -> "example.com"), or nullopt.
 std::optional<std::string> FromDomain(std::string_view from_value);
 
+// FromDomain (allocation-free form) writes the domain to `*out` and returns
+// true, or returns false; `*scratch` is working space.
+bool FromDomain(std::string_view from_value, std::string* scratch,
+                std::string* out);
+
 // UnfoldValue returns a header value with line breaks removed and leading and
 // trailing white space trimmed (for Message-ID reporting).
 std::string UnfoldValue(std::string_view value);
+void UnfoldValue(std::string_view value, std::string* out);
 
 }  // namespace dkimbatch::engine
 

@@ -96,7 +96,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
   out->canon_known = false;
   if (d != nullptr) out->d = d->value;
   if (const Tag* i = tags.Find("i")) {
-    out->auid = std::string(i->value);
+    out->auid.assign(i->value);
   } else if (d != nullptr) {
     out->auid.assign("@").append(d->value);
   }

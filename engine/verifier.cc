@@ -14,6 +14,7 @@
 #include "engine/header_hash.h"
 #include "engine/internal/ascii.h"
 #include "engine/key_record.h"
+#include "engine/prepared_key.h"
 #include "engine/signature.h"
 
 namespace dkimbatch::engine {
@@ -21,13 +22,19 @@ namespace {
 
 using internal::EqualsIgnoreCase;
 
-SignatureVerdict Finish(SignatureVerdict v, Reason reason,
-                        std::string detail = {}) {
-  v.reason = reason;
-  v.result = ResultOf(reason);
-  v.detail =
-      detail.empty() ? std::string(ReasonDetail(reason)) : std::move(detail);
-  return v;
+void Finish(SignatureVerdict* v, Reason reason, std::string_view detail = {}) {
+  v->reason = reason;
+  v->result = ResultOf(reason);
+  v->detail.assign(detail.empty() ? ReasonDetail(reason) : detail);
+}
+
+// Set stores `value` in `*field`, reusing the string it may already hold.
+void Set(std::optional<std::string>* field, std::string_view value) {
+  if (field->has_value()) {
+    (*field)->assign(value);
+  } else {
+    field->emplace(value);
+  }
 }
 
 std::string DnsRcodeName(DnsRcode rcode) {
@@ -51,99 +58,120 @@ Verifier::Verifier(const KeyStore& keys, VerifyOptions options)
 
 Verdict Verifier::Verify(std::string_view text) {
   Verdict verdict;
+  Verify(text, &verdict);
+  return verdict;
+}
+
+void Verifier::Verify(std::string_view text, Verdict* verdict) {
+  verdict->error.clear();
   ParseMessage(text, &message_);
-  bool any_field = false;
+  bool any_field = false, have_id = false, have_from = false;
+  size_t num_signatures = 0;
   for (size_t i = 0; i < message_.headers.size(); ++i) {
     const HeaderField& field = message_.headers[i];
     if (field.name.empty()) continue;
     any_field = true;
-    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
-      verdict.message_id = UnfoldValue(field.value);
-    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
-      verdict.from_domain = FromDomain(field.value);
+    if (!have_id && EqualsIgnoreCase(field.name, "message-id")) {
+      have_id = true;
+      if (!verdict->message_id) verdict->message_id.emplace();
+      UnfoldValue(field.value, &*verdict->message_id);
+    } else if (!have_from && EqualsIgnoreCase(field.name, "from")) {
+      // A From with no domain leaves the next From field to try.
+      if (!verdict->from_domain) verdict->from_domain.emplace();
+      have_from = FromDomain(field.value, &scratch_, &*verdict->from_domain);
+    } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+      ++num_signatures;
     }
   }
+  if (!have_id) verdict->message_id.reset();
+  if (!have_from) verdict->from_domain.reset();
+  // resize, not clear: the remaining elements keep their strings' memory.
+  verdict->signatures.resize(num_signatures);
   if (!any_field) {
-    verdict.error =
+    verdict->error =
         text.empty() ? "empty message" : "not a mail message: no header fields";
-    verdict.dkim = Result::kNone;
-    return verdict;
+    verdict->dkim = Result::kNone;
+    return;
   }
+  size_t k = 0;
   for (size_t i = 0; i < message_.headers.size(); ++i) {
     const HeaderField& field = message_.headers[i];
     if (EqualsIgnoreCase(field.name, "dkim-signature")) {
-      verdict.signatures.push_back(VerifyOne(field, i));
+      VerifyOne(field, i, &verdict->signatures[k++]);
     }
   }
-  verdict.dkim = MessageResult(verdict.signatures);
-  return verdict;
+  verdict->dkim = MessageResult(verdict->signatures);
 }
 
-SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
-                                     size_t field_index) {
-  SignatureVerdict v;
-  Signature sig;
-  std::string detail;
+void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
+                         SignatureVerdict* v) {
+  Signature& sig = sig_;
+  std::string& detail = detail_;
+  detail.clear();
+  v->key_bits = 0;
   Reason reason = ParseSignature(field.value, &sig, &detail);
-  if (sig.d) v.d = std::string(*sig.d);
-  if (sig.s) v.s = std::string(*sig.s);
-  if (sig.a) v.a = std::string(*sig.a);
+  auto set_or_reset = [](std::optional<std::string>* f,
+                         const std::optional<std::string_view>& value) {
+    if (value) {
+      Set(f, *value);
+    } else {
+      f->reset();
+    }
+  };
+  set_or_reset(&v->d, sig.d);
+  set_or_reset(&v->s, sig.s);
+  set_or_reset(&v->a, sig.a);
   if (sig.canon_known) {
-    v.c = std::string(CanonName(sig.header_canon)) + "/" +
-          std::string(CanonName(sig.body_canon));
+    Set(&v->c, CanonName(sig.header_canon));
+    v->c->append("/").append(CanonName(sig.body_canon));
+  } else {
+    v->c.reset();
   }
-  if (!sig.auid.empty()) v.i = sig.auid;
-  if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
+  if (!sig.auid.empty()) {
+    Set(&v->i, sig.auid);
+  } else {
+    v->i.reset();
+  }
+  if (reason != Reason::kOk) return Finish(v, reason, detail);
 
   const int64_t now = options_.now;
   if (sig.expiration && static_cast<int64_t>(std::min<uint64_t>(
                             *sig.expiration, INT64_MAX)) < now) {
-    return Finish(std::move(v), Reason::kExpired,
+    return Finish(v, Reason::kExpired,
                   "signature expired at x=" + std::to_string(*sig.expiration));
   }
 
-  // Key lookup (§6.1.2).
-  std::string name =
-      std::string(sig.selector) + "._domainkey." + std::string(sig.sdid);
+  // Key lookup (§6.1.2), in the parsed-key cache.
+  std::string& name = key_name_;
+  name.assign(sig.selector).append("._domainkey.").append(sig.sdid);
+  for (char& c : name) c = internal::ToLower(c);
+  std::string_view lookup = name;
+  if (!lookup.empty() && lookup.back() == '.') lookup.remove_suffix(1);
   bool has_later = false;
-  const KeySnapshot* snap = keys_.Find(name, now, &has_later);
+  const KeySnapshot* snap = keys_.FindNormalized(lookup, now, &has_later);
   if (snap == nullptr) {
-    return Finish(std::move(v), Reason::kKeyUnavailable,
+    return Finish(v, Reason::kKeyUnavailable,
                   has_later ? name + " has only key snapshots later than now"
                             : name + " is not in the key cache");
   }
   if (snap->rcode == DnsRcode::kNxDomain) {
-    return Finish(std::move(v), Reason::kKeyNotFound, name + ": NXDOMAIN");
+    return Finish(v, Reason::kKeyNotFound, name + ": NXDOMAIN");
   }
   if (snap->rcode != DnsRcode::kNoError) {
-    return Finish(std::move(v), Reason::kKeyUnavailable,
+    return Finish(v, Reason::kKeyUnavailable,
                   name + ": " + DnsRcodeName(snap->rcode));
   }
-  KeyRecord key;
-  Reason key_reason = Reason::kKeyNotFound;
-  std::string key_detail = name + ": no DKIM key record among the TXT records";
-  bool found = false;
-  for (const std::string& txt : snap->txt) {
-    if (IsDiscardedRecord(txt)) continue;
-    std::string record_detail;
-    Reason r = ParseKeyRecord(txt, &key, &record_detail);
-    if (r == Reason::kOk) {
-      found = true;
-      break;
-    }
-    if (key_reason == Reason::kKeyNotFound) {  // report the first problem
-      key_reason = r;
-      key_detail = name + ": " + record_detail;
-    }
+  const PreparedKey& key = *snap->prepared;
+  if (key.record_reason != Reason::kOk) {
+    return Finish(v, key.record_reason, name + ": " + key.record_detail);
   }
-  if (!found) return Finish(std::move(v), key_reason, key_detail);
-  reason = CheckKeyForSignature(key, sig, &detail);
-  if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
-  PublicKey public_key;
-  if (!ParsePublicKey(key.type, key.public_key, &public_key, &detail)) {
-    return Finish(std::move(v), Reason::kKeySyntax, name + ": " + detail);
+  reason = CheckKeyForSignature(key.record, sig, &detail);
+  if (reason != Reason::kOk) return Finish(v, reason, detail);
+  if (!key.key_ok) {
+    return Finish(v, Reason::kKeySyntax, name + ": " + key.key_error);
   }
-  v.key_bits = public_key.bits;
+  const PublicKey& public_key = key.public_key;
+  v->key_bits = public_key.bits;
 
   // Body hash (§6.1.3 step 4).
   const HashAlg hash = HashOf(sig.algorithm);
@@ -154,14 +182,14 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
       CanonicalizeBody(sig.body_canon, message_.body, limit, &digest_);
   size_t body_hash_len = digest_.Final(body_hash);
   if (sig.length && *sig.length > canonical_length) {
-    return Finish(std::move(v), Reason::kLengthExceedsBody,
+    return Finish(v, Reason::kLengthExceedsBody,
                   "l=" + std::to_string(*sig.length) +
                       " exceeds the canonical body of " +
                       std::to_string(canonical_length) + " bytes");
   }
   if (sig.bh.size() != body_hash_len ||
       std::memcmp(sig.bh.data(), body_hash, body_hash_len) != 0) {
-    return Finish(std::move(v), Reason::kBodyHashMismatch);
+    return Finish(v, Reason::kBodyHashMismatch);
   }
 
   // Header hash (§5.4.2): each h= name takes the next instance from the
@@ -172,9 +200,9 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   // The signature field itself with the b= value (and its FWS) removed.
   const size_t value_offset =
       static_cast<size_t>(field.value.data() - field.raw.data());
-  std::string own(field.raw.substr(0, value_offset + sig.b_tag->value_begin));
-  own.append(field.raw.substr(value_offset + sig.b_tag->value_end));
-  AppendCanonicalHeader(sig.header_canon, own, false, &header_data_);
+  own_field_.assign(field.raw.substr(0, value_offset + sig.b_tag->value_begin));
+  own_field_.append(field.raw.substr(value_offset + sig.b_tag->value_end));
+  AppendCanonicalHeader(sig.header_canon, own_field_, false, &header_data_);
 
   uint8_t header_hash[kMaxDigestSize];
   digest_.Reset(hash);
@@ -182,29 +210,29 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   size_t header_hash_len = digest_.Final(header_hash);
   std::span<const uint8_t> header_digest(header_hash, header_hash_len);
   bool ok = sig.algorithm == Algorithm::kEd25519Sha256
-                ? VerifyEd25519(public_key, header_digest, sig.b)
-                : VerifyRsa(public_key, hash, header_digest, sig.b);
-  if (!ok) return Finish(std::move(v), Reason::kSignatureMismatch);
+                ? contexts_.VerifyEd25519(public_key, header_digest, sig.b)
+                : contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
+  if (!ok) return Finish(v, Reason::kSignatureMismatch);
 
   // Policy on a signature that verified (RFC 8301, §3.5 t=).
   if (sig.timestamp &&
       static_cast<int64_t>(std::min<uint64_t>(*sig.timestamp, INT64_MAX)) >
           now + options_.clock_skew) {
-    return Finish(std::move(v), Reason::kFutureTimestamp,
+    return Finish(v, Reason::kFutureTimestamp,
                   "t=" + std::to_string(*sig.timestamp) +
                       " is later than now plus the allowed clock skew");
   }
   if (sig.algorithm == Algorithm::kRsaSha1 && !options_.allow_sha1) {
-    return Finish(std::move(v), Reason::kWeakHash);
+    return Finish(v, Reason::kWeakHash);
   }
   if (public_key.type == KeyType::kRsa &&
       public_key.bits < options_.min_key_bits) {
-    return Finish(std::move(v), Reason::kKeyTooSmall,
+    return Finish(v, Reason::kKeyTooSmall,
                   "RSA key of " + std::to_string(public_key.bits) +
                       " bits is below the minimum of " +
                       std::to_string(options_.min_key_bits));
   }
-  return Finish(std::move(v), Reason::kOk);
+  return Finish(v, Reason::kOk);
 }
 
 }  // namespace dkimbatch::engine

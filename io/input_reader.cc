@@ -29,7 +29,15 @@ InputReader::InputReader(std::vector<std::string> paths, InputOptions options)
     : paths_(std::move(paths)), options_(options) {}
 
 bool InputReader::Next(RawMessage* out) {
-  *out = RawMessage();
+  // Reset field by field: a reused RawMessage keeps its buffers' memory.
+  out->source.reset();
+  out->index = 0;
+  out->offset.reset();
+  out->bytes = {};
+  out->file.reset();
+  out->unquoted.clear();
+  out->error.clear();
+  out->read_failed = false;
   for (;;) {
     if (splitter_.has_value()) {
       MboxMessage message;

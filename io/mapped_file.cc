@@ -267,11 +267,26 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
     ::madvise(map, static_cast<size_t>(size), MADV_SEQUENTIAL);
     file->map_ = map;
     file->map_len_ = static_cast<size_t>(size);
+    file->file_mapping_ = true;
     file->data_ = std::string_view(static_cast<const char*>(map) + start,
                                    static_cast<size_t>(size - start));
   }
   ::lseek(fd, 0, SEEK_END);
   return std::shared_ptr<const MappedFile>(std::move(file));
+}
+
+void MappedFile::ReleaseBefore(size_t offset) const {
+  if (!file_mapping_) return;
+  offset = std::min(offset, data_.size());
+  const char* base = static_cast<const char*>(map_);
+  size_t end = static_cast<size_t>(data_.data() + offset - base);
+  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  end -= end % page;
+  if (end <= released_) return;
+  // Advice only: on failure the pages merely stay resident.
+  ::madvise(const_cast<char*>(base) + released_, end - released_,
+            MADV_DONTNEED);
+  released_ = end;
 }
 
 }  // namespace dkimbatch::io

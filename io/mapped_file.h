@@ -37,13 +37,22 @@ class MappedFile {
 
   std::string_view data() const { return data_; }
 
+  // ReleaseBefore tells the kernel that the bytes of data() before `offset`
+  // are done with: their pages leave this process's resident set (they stay
+  // in the page cache, and fault back in, unchanged, if read again). This
+  // keeps memory flat while a large archive streams through. A no-op unless
+  // the data is a file mapping. Call it from one thread at a time.
+  void ReleaseBefore(size_t offset) const;
+
  private:
   MappedFile() = default;
   std::string_view data_;
   void* map_ = nullptr;  // file or anonymous (stream) mapping, munmap'ed on
                          // destruction when non-null
   size_t map_len_ = 0;
-  std::string owned_;  // bytes of a small file (not mapped)
+  bool file_mapping_ = false;    // map_ maps a file (not anonymous memory)
+  mutable size_t released_ = 0;  // bytes of map_ already released
+  std::string owned_;            // bytes of a small file (not mapped)
 };
 
 }  // namespace dkimbatch::io
