@@ -74,11 +74,17 @@ class BatchPool {
   tbb::concurrent_queue<Batch*> free_;
 };
 
-// Per worker thread: a verifier and the verdict it reuses.
+// Per worker thread: a verifier, the verdict it reuses and a buffer for
+// un-quoted mbox messages.
 struct Worker {
   engine::Verifier verifier;
   engine::Verdict verdict;
+  std::string unquoted;
 };
+
+// Past this size the un-quoting buffer is given back after use, so one huge
+// message does not pin its size for the rest of the run.
+constexpr size_t kMaxKeptBuffer = 4 << 20;
 
 void VerifyOne(Worker& worker, const io::RawMessage& msg) {
   engine::Verdict& verdict = worker.verdict;
@@ -91,7 +97,10 @@ void VerifyOne(Worker& worker, const io::RawMessage& msg) {
     return;
   }
   try {
-    worker.verifier.Verify(msg.bytes, &verdict);
+    worker.verifier.Verify(io::ResolveBytes(msg, &worker.unquoted), &verdict);
+    if (worker.unquoted.capacity() > kMaxKeptBuffer) {
+      std::string().swap(worker.unquoted);
+    }
   } catch (const std::exception& e) {
     verdict = engine::Verdict();
     verdict.error = std::string("internal error: ") + e.what();
@@ -112,7 +121,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   tbb::enumerable_thread_specific<Worker> workers([&] {
-    return Worker{engine::Verifier(keys, verify_options), {}};
+    return Worker{engine::Verifier(keys, verify_options), {}, {}};
   });
   BatchPool pool;
   bool done = false;

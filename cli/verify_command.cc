@@ -113,6 +113,7 @@ int RunVerifyCommand(int argc, char** argv) {
   unsigned hw = std::thread::hardware_concurrency();
   pipeline.threads = hw == 0 ? 1 : static_cast<int>(hw);
   io::InputOptions input;
+  input.defer_unquote = true;  // un-quoting runs in the parallel stage
   bool quiet = false;
   std::vector<std::string> paths;
 

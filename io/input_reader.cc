@@ -25,6 +25,12 @@ std::string StatusText(const absl::Status& status) {
 
 }  // namespace
 
+std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch) {
+  if (!msg.quoting || !NeedsUnquote(msg.bytes, *msg.quoting)) return msg.bytes;
+  Unquote(msg.bytes, *msg.quoting, scratch);
+  return *scratch;
+}
+
 InputReader::InputReader(std::vector<std::string> paths, InputOptions options)
     : paths_(std::move(paths)), options_(options) {}
 
@@ -38,6 +44,7 @@ bool InputReader::Next(RawMessage* out) {
   out->unquoted.clear();
   out->error.clear();
   out->read_failed = false;
+  out->quoting.reset();
   for (;;) {
     if (splitter_.has_value()) {
       MboxMessage message;
@@ -46,7 +53,10 @@ bool InputReader::Next(RawMessage* out) {
         out->index = next_index_++;
         out->offset = message.offset;
         out->file = current_;
-        if (NeedsUnquote(message.raw, options_.mbox_format)) {
+        if (options_.defer_unquote) {
+          out->quoting = options_.mbox_format;
+          out->bytes = message.raw;
+        } else if (NeedsUnquote(message.raw, options_.mbox_format)) {
           // At least 16 bytes: past the small-string buffer, so the bytes
           // live on the heap and survive a move of `*out`.
           out->unquoted.reserve(std::max<size_t>(message.raw.size(), 16));

@@ -32,10 +32,21 @@ struct RawMessage {
   std::string unquoted;
   std::string error;         // input could not be read; `bytes` is empty
   bool read_failed = false;  // true when `error` is an I/O failure (exit 1)
+  // With InputOptions::defer_unquote: the mbox quoting `bytes` (still
+  // quoted) is in; ResolveBytes un-quotes.
+  std::optional<MboxFormat> quoting;
 };
+
+// ResolveBytes returns the message bytes of `msg`: `msg.bytes`, or, for a
+// deferred mbox message with quoted lines, its un-quoted copy in `*scratch`.
+std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch);
 
 struct InputOptions {
   MboxFormat mbox_format = MboxFormat::kMboxrd;
+  // Leave mbox un-quoting to the consumer (RawMessage::quoting and
+  // ResolveBytes), so that it runs in parallel and in the consumer's own
+  // reused buffer rather than in the serial reader.
+  bool defer_unquote = false;
 };
 
 class InputReader {
