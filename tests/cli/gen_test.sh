@@ -27,6 +27,12 @@ now=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["now"])' \
 "$bin" verify --quiet --keys "$tmp/t1/keys.jsonl" --now "$now" \
   "$tmp/t1/corpus.mbox" >"$tmp/mbox.jsonl"
 compare "$tmp/t1/truth.jsonl" "$tmp/mbox.jsonl" --label mbox
+# Byte-identical output at every thread count (32 batches in flight, out of
+# order, over 2,000 messages).
+for threads in 2 3 8; do
+  "$bin" verify --quiet --threads "$threads" --keys "$tmp/t1/keys.jsonl" \
+    --now "$now" "$tmp/t1/corpus.mbox" | cmp - "$tmp/mbox.jsonl"
+done
 "$bin" verify --quiet --keys "$tmp/t1/keys.jsonl" --now "$now" \
   "$tmp/t1/maildir" >"$tmp/maildir.jsonl"
 compare "$tmp/t1/truth.jsonl" "$tmp/maildir.jsonl" --label maildir
