@@ -1,11 +1,13 @@
 // tests/engine/key_store_test.cc
 //
-// Key snapshot store: name normalization and time-pinned snapshot selection.
+// Key snapshot store: name normalization, time-pinned snapshot selection and
+// the parsed-key cache (each snapshot's key record parsed once on Add).
 #include "engine/key_store.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/engine/test_keys.h"
 
 namespace dkimbatch::engine {
 namespace {
@@ -106,6 +108,61 @@ TEST(KeyStore, KeepsRcodeAndAllTxt) {
   const KeySnapshot* n = store.Find("n._domainkey.d.test", 10);
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(n->rcode, DnsRcode::kNxDomain);
+}
+
+TEST(KeyStore, ParsesEachKeyRecordOnceOnAdd) {
+  KeyStore store;
+  const std::string p =
+      testutil::Base64Encode(testutil::SpkiDer(testutil::CachedRsa(1024)));
+  // The SPF record is discarded; the DKIM record is chosen and its key parsed.
+  KeySnapshot good = Snap(10, "v=spf1 -all");
+  good.txt.push_back("v=DKIM1; k=rsa; p=" + p);
+  store.Add("good._domainkey.d.test", good);
+  store.Add("typo._domainkey.d.test", Snap(10, "v=DKIM1;=rsa; p=" + p));
+  store.Add("revoked._domainkey.d.test", Snap(10, "v=DKIM1; k=rsa; p="));
+  store.Add("junk._domainkey.d.test", Snap(10, "v=DKIM1; k=rsa; p=AAAA"));
+  store.Add("none._domainkey.d.test", Snap(10, "v=spf1 -all"));
+
+  const KeySnapshot* s = store.Find("good._domainkey.d.test", 10);
+  ASSERT_NE(s, nullptr);
+  ASSERT_NE(s->prepared, nullptr);
+  EXPECT_EQ(s->prepared->record_reason, Reason::kOk);
+  EXPECT_TRUE(s->prepared->key_ok);
+  EXPECT_EQ(s->prepared->public_key.bits, 1024);
+  EXPECT_EQ(s->prepared->record.type, KeyType::kRsa);
+  // The record's views point into the prepared key's own copy.
+  EXPECT_EQ(s->prepared->record.key_type_text, "rsa");
+
+  struct Row {
+    const char* name;
+    Reason reason;
+    bool key_ok;
+  } rows[] = {{"typo", Reason::kKeySyntax, false},
+              {"revoked", Reason::kKeyRevoked, false},
+              {"junk", Reason::kOk, false},
+              {"none", Reason::kKeyNotFound, false}};
+  for (const Row& row : rows) {
+    const KeySnapshot* snap =
+        store.Find(std::string(row.name) + "._domainkey.d.test", 10);
+    ASSERT_NE(snap, nullptr) << row.name;
+    ASSERT_NE(snap->prepared, nullptr) << row.name;
+    EXPECT_EQ(snap->prepared->record_reason, row.reason) << row.name;
+    EXPECT_EQ(snap->prepared->key_ok, row.key_ok) << row.name;
+    if (row.reason != Reason::kOk) {
+      EXPECT_FALSE(snap->prepared->record_detail.empty()) << row.name;
+    } else {
+      EXPECT_FALSE(snap->prepared->key_error.empty()) << row.name;
+    }
+  }
+}
+
+TEST(KeyStore, FindNormalizedMatchesFind) {
+  KeyStore store;
+  store.Add("Sel._DomainKey.Example.COM.", Snap(10, "x"));
+  EXPECT_EQ(store.FindNormalized("sel._domainkey.example.com", 10),
+            store.Find("SEL._domainkey.example.com.", 10));
+  EXPECT_NE(store.FindNormalized("sel._domainkey.example.com", 10), nullptr);
+  EXPECT_EQ(store.FindNormalized("Sel._DomainKey.Example.COM", 10), nullptr);
 }
 
 }  // namespace
