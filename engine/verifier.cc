@@ -20,6 +20,7 @@ namespace dkimbatch::engine {
 namespace {
 
 using internal::EqualsIgnoreCase;
+using internal::Excerpt;
 
 SignatureVerdict Finish(SignatureVerdict v, Reason reason,
                         std::string detail = {}) {
@@ -44,23 +45,69 @@ std::string DnsRcodeName(DnsRcode rcode) {
   return "?";
 }
 
+// Describe copies the reported tags of `sig` (as far as they parsed) to `*v`.
+void Describe(const Signature& sig, SignatureVerdict* v) {
+  if (sig.d) v->d = Excerpt(*sig.d);
+  if (sig.s) v->s = Excerpt(*sig.s);
+  if (sig.a) v->a = Excerpt(*sig.a);
+  if (sig.canon_known) {
+    v->c = std::string(CanonName(sig.header_canon)) + "/" +
+           std::string(CanonName(sig.body_canon));
+  }
+  if (!sig.auid.empty()) v->i = Excerpt(sig.auid);
+}
+
+// TooManySignatures is the entry that stands for the `count` DKIM-Signature
+// fields past the --max-signatures limit.
+SignatureVerdict TooManySignatures(size_t count, const VerifyOptions& options) {
+  return Finish(SignatureVerdict(), Reason::kTooManySignatures,
+                std::to_string(count) +
+                    " more DKIM-Signature fields not checked (--max-signatures " +
+                    std::to_string(options.max_signatures) + ")");
+}
+
 }  // namespace
 
 Verifier::Verifier(const KeyStore& keys, VerifyOptions options)
     : keys_(keys), options_(options) {}
 
 Verdict Verifier::Verify(std::string_view text) {
+  // Memory kept from a hostile message is given back before the next one.
+  constexpr size_t kKeepBytes = size_t{1} << 20;
+  if (header_data_.capacity() > kKeepBytes) std::string().swap(header_data_);
+  body_hashes_.clear();
+
+  if (text.size() > options_.max_message_bytes) {
+    return VerdictOverLimit(
+        text, Reason::kMessageTooLarge,
+        "message of " + std::to_string(text.size()) +
+            " bytes is larger than the limit of " +
+            std::to_string(options_.max_message_bytes) +
+            " (--max-message-bytes); not verified");
+  }
+  if (!ParseMessage(text, &message_, options_.max_headers)) {
+    message_.headers.clear();
+    if (message_.headers.capacity() > options_.max_headers) {
+      message_.headers.shrink_to_fit();
+    }
+    return VerdictOverLimit(
+        text, Reason::kTooManyHeaders,
+        "more than " + std::to_string(options_.max_headers) +
+            " header fields (--max-headers); not verified");
+  }
   Verdict verdict;
-  ParseMessage(text, &message_);
   bool any_field = false;
   for (size_t i = 0; i < message_.headers.size(); ++i) {
     const HeaderField& field = message_.headers[i];
     if (field.name.empty()) continue;
     any_field = true;
     if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
-      verdict.message_id = UnfoldValue(field.value);
+      verdict.message_id = Excerpt(UnfoldValue(field.value));
     } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
       verdict.from_domain = FromDomain(field.value);
+      if (verdict.from_domain) {
+        verdict.from_domain = Excerpt(*verdict.from_domain);
+      }
     }
   }
   if (!any_field) {
@@ -69,14 +116,87 @@ Verdict Verifier::Verify(std::string_view text) {
     verdict.dkim = Result::kNone;
     return verdict;
   }
+  size_t not_checked = 0;
   for (size_t i = 0; i < message_.headers.size(); ++i) {
     const HeaderField& field = message_.headers[i];
-    if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+    if (!EqualsIgnoreCase(field.name, "dkim-signature")) continue;
+    if (verdict.signatures.size() < options_.max_signatures) {
       verdict.signatures.push_back(VerifyOne(field, i));
+    } else {
+      ++not_checked;
     }
+  }
+  if (not_checked > 0) {
+    verdict.signatures.push_back(TooManySignatures(not_checked, options_));
   }
   verdict.dkim = MessageResult(verdict.signatures);
   return verdict;
+}
+
+Verdict Verifier::VerdictOverLimit(std::string_view text, Reason reason,
+                                   const std::string& detail) {
+  Verdict verdict;
+  bool any_field = false;
+  size_t not_checked = 0;
+  HeaderCursor cursor(text);
+  HeaderField field;
+  while (cursor.Next(&field)) {
+    if (field.name.empty()) continue;
+    any_field = true;
+    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
+      verdict.message_id = Excerpt(UnfoldValue(field.value));
+    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
+      verdict.from_domain = FromDomain(field.value);
+      if (verdict.from_domain) {
+        verdict.from_domain = Excerpt(*verdict.from_domain);
+      }
+    } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+      if (verdict.signatures.size() < options_.max_signatures) {
+        Signature sig;
+        std::string ignored;
+        SignatureVerdict v;
+        (void)ParseSignature(field.value, &sig, &ignored);
+        Describe(sig, &v);
+        verdict.signatures.push_back(Finish(std::move(v), reason, detail));
+      } else {
+        ++not_checked;
+      }
+    }
+  }
+  if (!any_field) {
+    verdict.error = "not a mail message: no header fields";
+    verdict.dkim = Result::kNone;
+    return verdict;
+  }
+  if (not_checked > 0) {
+    verdict.signatures.push_back(TooManySignatures(not_checked, options_));
+  }
+  verdict.dkim = MessageResult(verdict.signatures);
+  return verdict;
+}
+
+uint64_t Verifier::BodyHash(Canon canon, HashAlg hash, uint64_t limit,
+                            uint8_t* out_digest, size_t* out_len) {
+  for (const CachedBodyHash& c : body_hashes_) {
+    if (c.canon == canon && c.hash == hash && c.limit == limit) {
+      std::memcpy(out_digest, c.digest, c.len);
+      *out_len = c.len;
+      return c.canonical_length;
+    }
+  }
+  digest_.Reset(hash);
+  uint64_t canonical_length =
+      CanonicalizeBody(canon, message_.body, limit, &digest_);
+  *out_len = digest_.Final(out_digest);
+  CachedBodyHash c;
+  c.canon = canon;
+  c.hash = hash;
+  c.limit = limit;
+  c.canonical_length = canonical_length;
+  c.len = *out_len;
+  std::memcpy(c.digest, out_digest, c.len);
+  body_hashes_.push_back(c);
+  return canonical_length;
 }
 
 SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
@@ -85,14 +205,7 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   Signature sig;
   std::string detail;
   Reason reason = ParseSignature(field.value, &sig, &detail);
-  if (sig.d) v.d = std::string(*sig.d);
-  if (sig.s) v.s = std::string(*sig.s);
-  if (sig.a) v.a = std::string(*sig.a);
-  if (sig.canon_known) {
-    v.c = std::string(CanonName(sig.header_canon)) + "/" +
-          std::string(CanonName(sig.body_canon));
-  }
-  if (!sig.auid.empty()) v.i = sig.auid;
+  Describe(sig, &v);
   if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
 
   const int64_t now = options_.now;
@@ -105,23 +218,25 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   // Key lookup (§6.1.2).
   std::string name =
       std::string(sig.selector) + "._domainkey." + std::string(sig.sdid);
+  // `name` as quoted in details (a hostile s= or d= may be megabytes long).
+  const std::string quoted_name = Excerpt(name);
   bool has_later = false;
   const KeySnapshot* snap = keys_.Find(name, now, &has_later);
   if (snap == nullptr) {
     return Finish(std::move(v), Reason::kKeyUnavailable,
-                  has_later ? name + " has only key snapshots later than now"
-                            : name + " is not in the key cache");
+                  has_later ? quoted_name + " has only key snapshots later than now"
+                            : quoted_name + " is not in the key cache");
   }
   if (snap->rcode == DnsRcode::kNxDomain) {
-    return Finish(std::move(v), Reason::kKeyNotFound, name + ": NXDOMAIN");
+    return Finish(std::move(v), Reason::kKeyNotFound, quoted_name + ": NXDOMAIN");
   }
   if (snap->rcode != DnsRcode::kNoError) {
     return Finish(std::move(v), Reason::kKeyUnavailable,
-                  name + ": " + DnsRcodeName(snap->rcode));
+                  quoted_name + ": " + DnsRcodeName(snap->rcode));
   }
   KeyRecord key;
   Reason key_reason = Reason::kKeyNotFound;
-  std::string key_detail = name + ": no DKIM key record among the TXT records";
+  std::string key_detail = quoted_name + ": no DKIM key record among the TXT records";
   bool found = false;
   for (const std::string& txt : snap->txt) {
     if (IsDiscardedRecord(txt)) continue;
@@ -133,26 +248,44 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
     }
     if (key_reason == Reason::kKeyNotFound) {  // report the first problem
       key_reason = r;
-      key_detail = name + ": " + record_detail;
+      key_detail = quoted_name + ": " + record_detail;
     }
   }
   if (!found) return Finish(std::move(v), key_reason, key_detail);
   reason = CheckKeyForSignature(key, sig, &detail);
   if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
+  // An RSA key of B bits takes about B/8 bytes of DER plus a few dozen of
+  // framing: refuse larger p= before OpenSSL spends time on it.
+  const size_t max_der = static_cast<size_t>(options_.max_key_bits) / 8 + 64;
+  if (key.type == KeyType::kRsa && key.public_key.size() > max_der) {
+    return Finish(std::move(v), Reason::kKeyTooLarge,
+                  quoted_name + ": p= of " +
+                      std::to_string(key.public_key.size()) +
+                      " bytes is larger than any RSA key of at most " +
+                      std::to_string(options_.max_key_bits) +
+                      " bits (--max-key-bits)");
+  }
   PublicKey public_key;
   if (!ParsePublicKey(key.type, key.public_key, &public_key, &detail)) {
-    return Finish(std::move(v), Reason::kKeySyntax, name + ": " + detail);
+    return Finish(std::move(v), Reason::kKeySyntax, quoted_name + ": " + detail);
   }
   v.key_bits = public_key.bits;
+  if (public_key.type == KeyType::kRsa &&
+      public_key.bits > options_.max_key_bits) {
+    return Finish(std::move(v), Reason::kKeyTooLarge,
+                  "RSA key of " + std::to_string(public_key.bits) +
+                      " bits is larger than the limit of " +
+                      std::to_string(options_.max_key_bits) +
+                      " (--max-key-bits)");
+  }
 
   // Body hash (§6.1.3 step 4).
   const HashAlg hash = HashOf(sig.algorithm);
   uint8_t body_hash[kMaxDigestSize];
-  digest_.Reset(hash);
-  uint64_t limit = sig.length.value_or(kNoBodyLimit);
+  size_t body_hash_len = 0;
   uint64_t canonical_length =
-      CanonicalizeBody(sig.body_canon, message_.body, limit, &digest_);
-  size_t body_hash_len = digest_.Final(body_hash);
+      BodyHash(sig.body_canon, hash, sig.length.value_or(kNoBodyLimit),
+               body_hash, &body_hash_len);
   if (sig.length && *sig.length > canonical_length) {
     return Finish(std::move(v), Reason::kLengthExceedsBody,
                   "l=" + std::to_string(*sig.length) +

@@ -43,6 +43,25 @@ inline std::string_view TrimFws(std::string_view s) {
   return s;
 }
 
+// Reported strings (verdict fields and details) are cut to this many bytes,
+// so a hostile 50 MB header value cannot make a 50 MB (or, escaped, 300 MB)
+// verdict line.
+inline constexpr size_t kMaxReportedBytes = 1000;
+
+// Excerpt returns `s`, or when it is longer than `max` bytes its first bytes
+// (cut before a UTF-8 continuation byte) followed by "...".
+inline std::string Excerpt(std::string_view s,
+                           size_t max = kMaxReportedBytes) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  std::string out(s.substr(0, cut));
+  out += "...";
+  return out;
+}
+
 }  // namespace dkimbatch::engine::internal
 
 #endif  // DKIMBATCH_ENGINE_INTERNAL_ASCII_H_
