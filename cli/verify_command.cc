@@ -214,6 +214,10 @@ int RunVerifyCommand(int argc, char** argv) {
     for (const std::string& warning : key_stats.warnings) {
       std::fprintf(stderr, "dkimbatch: warning: %s\n", warning.c_str());
     }
+    if (key_stats.warnings_dropped > 0) {
+      std::fprintf(stderr, "dkimbatch: warning: %s: %zu more bad lines\n",
+                   keys_path.c_str(), key_stats.warnings_dropped);
+    }
   } else if (!quiet) {
     std::fprintf(stderr,
                  "dkimbatch: warning: no --keys given; every signature will "

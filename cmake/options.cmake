@@ -6,3 +6,5 @@ option(DKB_BUILD_BENCH "Build Google Benchmark micro benchmarks" OFF)
 option(DKB_WERROR "Treat compiler warnings as errors" OFF)
 set(DKB_SANITIZE "" CACHE STRING
     "Sanitizers to build with, e.g. address,undefined (empty: none)")
+option(DKB_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only; \
+implies ASan+UBSan and no test suite)" OFF)

@@ -10,6 +10,7 @@ namespace dkimbatch::engine {
 namespace {
 
 using internal::EqualsIgnoreCase;
+using internal::Excerpt;
 using internal::IsFwsChar;
 using internal::TrimFws;
 
@@ -105,8 +106,8 @@ Reason CheckKeyForSignature(const KeyRecord& key, const Signature& sig,
                              : KeyType::kRsa;
   if (key.type != wanted) {
     return Fail(Reason::kKeyTypeMismatch,
-                "key k=" + std::string(key.key_type_text) +
-                    " does not match a=" + std::string(sig.a.value_or("")),
+                "key k=" + Excerpt(key.key_type_text) +
+                    " does not match a=" + Excerpt(sig.a.value_or("")),
                 detail);
   }
   if (!key.hashes.empty()) {
@@ -115,20 +116,20 @@ Reason CheckKeyForSignature(const KeyRecord& key, const Signature& sig,
     if (!ColonListHas(key.hashes, hash)) {
       return Fail(
           Reason::kKeyHashMismatch,
-          "key h=" + std::string(key.hashes) + " excludes " + std::string(hash),
+          "key h=" + Excerpt(key.hashes) + " excludes " + std::string(hash),
           detail);
     }
   }
   if (!key.services.empty() && !ColonListHas(key.services, "*") &&
       !ColonListHas(key.services, "email")) {
     return Fail(Reason::kKeyServiceMismatch,
-                "key s=" + std::string(key.services) + " excludes email",
+                "key s=" + Excerpt(key.services) + " excludes email",
                 detail);
   }
   if (key.strict && !EqualsIgnoreCase(sig.auid_domain, sig.sdid)) {
     return Fail(Reason::kKeyStrictSubdomain,
-                "key t=s but i= domain " + sig.auid_domain +
-                    " is not d=" + std::string(sig.sdid),
+                "key t=s but i= domain " + Excerpt(sig.auid_domain) +
+                    " is not d=" + Excerpt(sig.sdid),
                 detail);
   }
   detail->clear();

@@ -34,47 +34,61 @@ std::string_view StripLineBreak(std::string_view s) {
 
 }  // namespace
 
-void ParseMessage(std::string_view text, Message* out) {
+bool HeaderCursor::Next(HeaderField* out) {
+  const std::string_view text = text_;
+  const size_t n = text.size();
+  if (pos_ >= n) {
+    body_ = {};
+    return false;
+  }
+  size_t end = LineEnd(text, pos_);
+  std::string_view line = text.substr(pos_, end - pos_);
+  if (IsEmptyLine(line)) {
+    body_ = text.substr(end);
+    pos_ = n;
+    return false;
+  }
+  // A continuation line before any field starts a nameless field.
+  size_t field_end = end;
+  while (field_end < n && IsWsp(text[field_end])) {
+    field_end = LineEnd(text, field_end);
+  }
+  std::string_view raw = text.substr(pos_, field_end - pos_);
+  *out = HeaderField();
+  out->raw = raw;
+  std::string_view first_line = StripLineBreak(line);
+  size_t colon = first_line.find(':');
+  if (colon != std::string_view::npos && colon > 0 && !IsWsp(raw[0])) {
+    std::string_view name = raw.substr(0, colon);
+    while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
+    bool printable = !name.empty();
+    for (char c : name) {
+      if (static_cast<unsigned char>(c) <= 32 ||
+          static_cast<unsigned char>(c) >= 127) {
+        printable = false;
+        break;
+      }
+    }
+    if (printable) {
+      out->name = name;
+      out->value = StripLineBreak(raw.substr(colon + 1));
+    }
+  }
+  pos_ = field_end;
+  return true;
+}
+
+bool ParseMessage(std::string_view text, Message* out, size_t max_fields) {
   out->headers.clear();
   out->body = {};
-  size_t pos = 0;
-  const size_t n = text.size();
-  while (pos < n) {
-    size_t end = LineEnd(text, pos);
-    std::string_view line = text.substr(pos, end - pos);
-    if (IsEmptyLine(line)) {
-      out->body = text.substr(end);
-      return;
-    }
-    // A continuation line before any field starts a nameless field.
-    size_t field_end = end;
-    while (field_end < n && IsWsp(text[field_end])) {
-      field_end = LineEnd(text, field_end);
-    }
-    std::string_view raw = text.substr(pos, field_end - pos);
-    HeaderField field;
-    field.raw = raw;
-    std::string_view first_line = StripLineBreak(line);
-    size_t colon = first_line.find(':');
-    if (colon != std::string_view::npos && colon > 0 && !IsWsp(raw[0])) {
-      std::string_view name = raw.substr(0, colon);
-      while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
-      bool printable = !name.empty();
-      for (char c : name) {
-        if (static_cast<unsigned char>(c) <= 32 ||
-            static_cast<unsigned char>(c) >= 127) {
-          printable = false;
-          break;
-        }
-      }
-      if (printable) {
-        field.name = name;
-        field.value = StripLineBreak(raw.substr(colon + 1));
-      }
-    }
+  HeaderCursor cursor(text);
+  HeaderField field;
+  while (cursor.Next(&field)) {
+    if (out->headers.size() >= max_fields) return false;
     out->headers.push_back(field);
-    pos = field_end;
   }
+  out->body = cursor.body();
+  return true;
 }
 
 void UnfoldValue(std::string_view value, std::string* out) {

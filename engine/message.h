@@ -6,6 +6,8 @@
 #ifndef DKIMBATCH_ENGINE_MESSAGE_H_
 #define DKIMBATCH_ENGINE_MESSAGE_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,11 +27,34 @@ struct Message {
   std::string_view body;             // after the empty line (may be empty)
 };
 
+// HeaderCursor walks the header fields of a message one at a time, storing
+// nothing, so a header section of millions of fields costs no memory. The
+// header section ends at the first empty line (or at the end of the text,
+// leaving an empty body). Lines that are not fields come out as nameless
+// fields; a continuation line before any field starts a nameless field.
+class HeaderCursor {
+ public:
+  explicit HeaderCursor(std::string_view text) : text_(text) {}
+
+  // Next stores the next field (views into the text) in `*out` and returns
+  // true, or returns false at the end of the header section.
+  bool Next(HeaderField* out);
+
+  // body returns the body; valid once Next has returned false.
+  std::string_view body() const { return body_; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  std::string_view body_;
+};
+
 // ParseMessage splits `text` into header fields and body; views point into
-// `text`. The header section ends at the first empty line (or at the end of
-// the text, leaving an empty body). Never fails: lines that are not fields
-// are kept as nameless fields.
-void ParseMessage(std::string_view text, Message* out);
+// `text`. Never fails on content (see HeaderCursor). Returns false, leaving
+// the first `max_fields` fields in `out->headers` and an empty body, when the
+// header section has more than `max_fields` fields.
+bool ParseMessage(std::string_view text, Message* out,
+                  size_t max_fields = SIZE_MAX);
 
 // FromDomain returns the lowercased domain of the first address in a From
 // field value ("Alice <alice@Example.COM>" -> "example.com"), or nullopt.

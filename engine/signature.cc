@@ -12,6 +12,7 @@ namespace dkimbatch::engine {
 namespace {
 
 using internal::EqualsIgnoreCase;
+using internal::Excerpt;
 using internal::IsFwsChar;
 using internal::TrimFws;
 
@@ -105,7 +106,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
 
   if (v == nullptr) return Fail(Reason::kSigSyntax, "missing v= tag", detail);
   if (v->value != "1") {
-    return Fail(Reason::kSigVersion, "v=" + std::string(v->value) + " is not 1",
+    return Fail(Reason::kSigVersion, "v=" + Excerpt(v->value) + " is not 1",
                 detail);
   }
   for (const char* required : {"a", "b", "bh", "d", "h", "s"}) {
@@ -123,7 +124,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
     out->algorithm = Algorithm::kEd25519Sha256;
   } else {
     return Fail(Reason::kUnsupportedAlgorithm,
-                "a=" + std::string(a->value) + " is not supported", detail);
+                "a=" + Excerpt(a->value) + " is not supported", detail);
   }
   out->header_canon = Canon::kSimple;
   out->body_canon = Canon::kSimple;
@@ -137,7 +138,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
     if (!ok) {
       return Fail(Reason::kUnsupportedCanonicalization,
-                  "c=" + std::string(text) + " is not supported", detail);
+                  "c=" + Excerpt(text) + " is not supported", detail);
     }
   }
   out->canon_known = true;
@@ -197,7 +198,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
     if (!dns_txt) {
       return Fail(Reason::kSigSyntax,
-                  "q=" + std::string(q->value) + " has no dns/txt", detail);
+                  "q=" + Excerpt(q->value) + " has no dns/txt", detail);
     }
   }
   out->signed_headers.clear();
@@ -219,8 +220,8 @@ Reason ParseSignature(std::string_view value, Signature* out,
     std::string_view domain = i->value.substr(at + 1);
     if (!IsWithinDomain(domain, out->sdid)) {
       return Fail(Reason::kIdentityMismatch,
-                  "i= domain " + std::string(domain) + " is not d=" +
-                      std::string(out->sdid) + " or a subdomain of it",
+                  "i= domain " + Excerpt(domain) + " is not d=" +
+                      Excerpt(out->sdid) + " or a subdomain of it",
                   detail);
     }
     out->auid_domain = internal::Lower(domain);

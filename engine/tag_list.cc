@@ -9,6 +9,7 @@
 #include "engine/tag_list.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "engine/internal/ascii.h"
 
@@ -30,16 +31,9 @@ constexpr bool IsValueChar(unsigned char c) {
          c == '\r' || c == '\n';
 }
 
-}  // namespace
-
-const Tag* TagList::Find(std::string_view name) const {
-  for (const Tag& tag : tags) {
-    if (tag.name == name) return &tag;
-  }
-  return nullptr;
-}
-
-void ParseTagList(std::string_view text, TagList* out) {
+// ParseTags parses `text` into `out->tags` up to the first syntax error
+// (recorded in `out`); duplicates are not checked here.
+void ParseTags(std::string_view text, TagList* out) {
   out->tags.clear();
   out->error = TagListError::kOk;
   out->error_pos = 0;
@@ -89,11 +83,57 @@ void ParseTagList(std::string_view text, TagList* out) {
     tag.value = text.substr(vb, ve - vb);
     tag.value_begin = value_begin;
     tag.value_end = end;
-    if (out->Find(tag.name) != nullptr) {
-      return fail(TagListError::kDuplicate, name_begin);
-    }
     out->tags.push_back(tag);
     pos = end + 1;
+  }
+}
+
+// FirstDuplicate returns the index of the first tag (in text order) whose
+// name an earlier tag already has, or tags.size(). Sorting keeps a hostile
+// list of a million tags from costing a million squared comparisons.
+size_t FirstDuplicate(const absl::InlinedVector<Tag, 16>& tags) {
+  const size_t n = tags.size();
+  if (n <= 16) {
+    for (size_t j = 1; j < n; ++j) {
+      for (size_t i = 0; i < j; ++i) {
+        if (tags[i].name == tags[j].name) return j;
+      }
+    }
+    return n;
+  }
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return tags[a].name != tags[b].name ? tags[a].name < tags[b].name : a < b;
+  });
+  size_t first = n;
+  for (size_t k = 1; k < n; ++k) {
+    if (tags[order[k]].name == tags[order[k - 1]].name) {
+      first = std::min(first, order[k]);
+    }
+  }
+  return first;
+}
+
+}  // namespace
+
+const Tag* TagList::Find(std::string_view name) const {
+  for (const Tag& tag : tags) {
+    if (tag.name == name) return &tag;
+  }
+  return nullptr;
+}
+
+void ParseTagList(std::string_view text, TagList* out) {
+  ParseTags(text, out);
+  // Every parsed tag precedes a syntax error, if any: a duplicate among them
+  // is the first problem in the text.
+  const size_t dup = FirstDuplicate(out->tags);
+  if (dup < out->tags.size()) {
+    out->error = TagListError::kDuplicate;
+    out->error_pos =
+        static_cast<size_t>(out->tags[dup].name.data() - text.data());
+    out->tags.resize(dup);
   }
 }
 

@@ -43,6 +43,14 @@ constexpr ReasonInfo kReasons[kNumReasons] = {
     {"key_too_small", Result::kPolicy, "RSA key too small"},
     {"weak_hash", Result::kPolicy, "rsa-sha1 is not acceptable (RFC 8301)"},
     {"future_timestamp", Result::kPolicy, "signature timestamp in the future"},
+    {"key_too_large", Result::kPermerror,
+     "key larger than the --max-key-bits limit"},
+    {"message_too_large", Result::kPermerror,
+     "message larger than the --max-message-bytes limit; not verified"},
+    {"too_many_headers", Result::kPermerror,
+     "more header fields than the --max-headers limit; not verified"},
+    {"too_many_signatures", Result::kPermerror,
+     "more DKIM-Signature fields than the --max-signatures limit"},
 };
 
 constexpr std::string_view kResultWords[] = {

@@ -26,7 +26,8 @@ enum class Result : uint8_t {
   kNone,
 };
 
-// Reason codes, exactly the table of DESIGN.md.
+// Reason codes: the table of DESIGN.md, then the resource-limit reasons
+// (README "Limits").
 enum class Reason : uint8_t {
   kOk,
   kBodyHashMismatch,
@@ -50,9 +51,14 @@ enum class Reason : uint8_t {
   kKeyTooSmall,
   kWeakHash,
   kFutureTimestamp,
+  // Resource limits (VerifyOptions): the signature was not checked.
+  kKeyTooLarge,
+  kMessageTooLarge,
+  kTooManyHeaders,
+  kTooManySignatures,
 };
 inline constexpr int kNumReasons =
-    static_cast<int>(Reason::kFutureTimestamp) + 1;
+    static_cast<int>(Reason::kTooManySignatures) + 1;
 
 // ResultWord returns the RFC 8601 word ("pass", "permerror", ...).
 std::string_view ResultWord(Result result);

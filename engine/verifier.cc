@@ -21,6 +21,7 @@ namespace dkimbatch::engine {
 namespace {
 
 using internal::EqualsIgnoreCase;
+using internal::Excerpt;
 
 void Finish(SignatureVerdict* v, Reason reason, std::string_view detail = {}) {
   v->reason = reason;
@@ -28,12 +29,19 @@ void Finish(SignatureVerdict* v, Reason reason, std::string_view detail = {}) {
   v->detail.assign(detail.empty() ? ReasonDetail(reason) : detail);
 }
 
-// Set stores `value` in `*field`, reusing the string it may already hold.
+// Set stores `value` (cut as Excerpt does) in `*field`, reusing the string
+// it may already hold.
 void Set(std::optional<std::string>* field, std::string_view value) {
-  if (field->has_value()) {
-    (*field)->assign(value);
+  if (!field->has_value()) field->emplace();
+  internal::AssignExcerpt(value, &**field);
+}
+
+void SetOrReset(std::optional<std::string>* field,
+                const std::optional<std::string_view>& value) {
+  if (value) {
+    Set(field, *value);
   } else {
-    field->emplace(value);
+    field->reset();
   }
 }
 
@@ -51,6 +59,35 @@ std::string DnsRcodeName(DnsRcode rcode) {
   return "?";
 }
 
+// Describe copies the reported tags of `sig` (as far as they parsed) to `*v`.
+void Describe(const Signature& sig, SignatureVerdict* v) {
+  SetOrReset(&v->d, sig.d);
+  SetOrReset(&v->s, sig.s);
+  SetOrReset(&v->a, sig.a);
+  if (sig.canon_known) {
+    Set(&v->c, CanonName(sig.header_canon));
+    v->c->append("/").append(CanonName(sig.body_canon));
+  } else {
+    v->c.reset();
+  }
+  if (!sig.auid.empty()) {
+    Set(&v->i, sig.auid);
+  } else {
+    v->i.reset();
+  }
+}
+
+// TooManySignatures makes `*v` the entry that stands for the `count`
+// DKIM-Signature fields past the --max-signatures limit.
+void TooManySignatures(size_t count, const VerifyOptions& options,
+                       SignatureVerdict* v) {
+  *v = SignatureVerdict();
+  Finish(v, Reason::kTooManySignatures,
+         std::to_string(count) +
+             " more DKIM-Signature fields not checked (--max-signatures " +
+             std::to_string(options.max_signatures) + ")");
+}
+
 }  // namespace
 
 Verifier::Verifier(const KeyStore& keys, VerifyOptions options)
@@ -63,8 +100,31 @@ Verdict Verifier::Verify(std::string_view text) {
 }
 
 void Verifier::Verify(std::string_view text, Verdict* verdict) {
+  // Memory kept from a hostile message is given back before the next one.
+  constexpr size_t kKeepBytes = size_t{1} << 20;
+  if (header_data_.capacity() > kKeepBytes) std::string().swap(header_data_);
+  body_hashes_.clear();
   verdict->error.clear();
-  ParseMessage(text, &message_);
+
+  if (text.size() > options_.max_message_bytes) {
+    *verdict = VerdictOverLimit(text, Reason::kMessageTooLarge,
+                                "message of " + std::to_string(text.size()) +
+                                    " bytes is larger than the limit of " +
+                                    std::to_string(options_.max_message_bytes) +
+                                    " (--max-message-bytes); not verified");
+    return;
+  }
+  if (!ParseMessage(text, &message_, options_.max_headers)) {
+    message_.headers.clear();
+    if (message_.headers.capacity() > options_.max_headers) {
+      message_.headers.shrink_to_fit();
+    }
+    *verdict =
+        VerdictOverLimit(text, Reason::kTooManyHeaders,
+                         "more than " + std::to_string(options_.max_headers) +
+                             " header fields (--max-headers); not verified");
+    return;
+  }
   bool any_field = false, have_id = false, have_from = false;
   size_t num_signatures = 0;
   for (size_t i = 0; i < message_.headers.size(); ++i) {
@@ -75,32 +135,107 @@ void Verifier::Verify(std::string_view text, Verdict* verdict) {
       have_id = true;
       if (!verdict->message_id) verdict->message_id.emplace();
       UnfoldValue(field.value, &*verdict->message_id);
+      internal::CutToExcerpt(&*verdict->message_id);
     } else if (!have_from && EqualsIgnoreCase(field.name, "from")) {
       // A From with no domain leaves the next From field to try.
       if (!verdict->from_domain) verdict->from_domain.emplace();
       have_from = FromDomain(field.value, &scratch_, &*verdict->from_domain);
+      if (have_from) internal::CutToExcerpt(&*verdict->from_domain);
     } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
       ++num_signatures;
     }
   }
   if (!have_id) verdict->message_id.reset();
   if (!have_from) verdict->from_domain.reset();
-  // resize, not clear: the remaining elements keep their strings' memory.
-  verdict->signatures.resize(num_signatures);
   if (!any_field) {
+    verdict->signatures.clear();
     verdict->error =
         text.empty() ? "empty message" : "not a mail message: no header fields";
     verdict->dkim = Result::kNone;
     return;
   }
+  const size_t checked = std::min(num_signatures, options_.max_signatures);
+  // resize, not clear: the remaining elements keep their strings' memory.
+  verdict->signatures.resize(checked + (num_signatures > checked ? 1 : 0));
   size_t k = 0;
-  for (size_t i = 0; i < message_.headers.size(); ++i) {
+  for (size_t i = 0; i < message_.headers.size() && k < checked; ++i) {
     const HeaderField& field = message_.headers[i];
     if (EqualsIgnoreCase(field.name, "dkim-signature")) {
       VerifyOne(field, i, &verdict->signatures[k++]);
     }
   }
+  if (num_signatures > checked) {
+    TooManySignatures(num_signatures - checked, options_,
+                      &verdict->signatures[checked]);
+  }
   verdict->dkim = MessageResult(verdict->signatures);
+}
+
+Verdict Verifier::VerdictOverLimit(std::string_view text, Reason reason,
+                                   const std::string& detail) {
+  Verdict verdict;
+  bool any_field = false;
+  size_t not_checked = 0;
+  HeaderCursor cursor(text);
+  HeaderField field;
+  while (cursor.Next(&field)) {
+    if (field.name.empty()) continue;
+    any_field = true;
+    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
+      verdict.message_id = Excerpt(UnfoldValue(field.value));
+    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
+      verdict.from_domain = FromDomain(field.value);
+      if (verdict.from_domain) {
+        verdict.from_domain = Excerpt(*verdict.from_domain);
+      }
+    } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+      if (verdict.signatures.size() < options_.max_signatures) {
+        Signature sig;
+        std::string ignored;
+        SignatureVerdict& v = verdict.signatures.emplace_back();
+        (void)ParseSignature(field.value, &sig, &ignored);
+        Describe(sig, &v);
+        Finish(&v, reason, detail);
+      } else {
+        ++not_checked;
+      }
+    }
+  }
+  if (!any_field) {
+    verdict.error = "not a mail message: no header fields";
+    verdict.dkim = Result::kNone;
+    return verdict;
+  }
+  if (not_checked > 0) {
+    TooManySignatures(not_checked, options_,
+                      &verdict.signatures.emplace_back());
+  }
+  verdict.dkim = MessageResult(verdict.signatures);
+  return verdict;
+}
+
+uint64_t Verifier::BodyHash(Canon canon, HashAlg hash, uint64_t limit,
+                            uint8_t* out_digest, size_t* out_len) {
+  for (const CachedBodyHash& c : body_hashes_) {
+    if (c.canon == canon && c.hash == hash && c.limit == limit) {
+      std::memcpy(out_digest, c.digest, c.len);
+      *out_len = c.len;
+      return c.canonical_length;
+    }
+  }
+  digest_.Reset(hash);
+  uint64_t canonical_length =
+      CanonicalizeBody(canon, message_.body, limit, &digest_);
+  *out_len = digest_.Final(out_digest);
+  CachedBodyHash c;
+  c.canon = canon;
+  c.hash = hash;
+  c.limit = limit;
+  c.canonical_length = canonical_length;
+  c.len = *out_len;
+  std::memcpy(c.digest, out_digest, c.len);
+  body_hashes_.push_back(c);
+  return canonical_length;
 }
 
 void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
@@ -110,28 +245,7 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   detail.clear();
   v->key_bits = 0;
   Reason reason = ParseSignature(field.value, &sig, &detail);
-  auto set_or_reset = [](std::optional<std::string>* f,
-                         const std::optional<std::string_view>& value) {
-    if (value) {
-      Set(f, *value);
-    } else {
-      f->reset();
-    }
-  };
-  set_or_reset(&v->d, sig.d);
-  set_or_reset(&v->s, sig.s);
-  set_or_reset(&v->a, sig.a);
-  if (sig.canon_known) {
-    Set(&v->c, CanonName(sig.header_canon));
-    v->c->append("/").append(CanonName(sig.body_canon));
-  } else {
-    v->c.reset();
-  }
-  if (!sig.auid.empty()) {
-    Set(&v->i, sig.auid);
-  } else {
-    v->i.reset();
-  }
+  Describe(sig, v);
   if (reason != Reason::kOk) return Finish(v, reason, detail);
 
   const int64_t now = options_.now;
@@ -149,38 +263,60 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   if (!lookup.empty() && lookup.back() == '.') lookup.remove_suffix(1);
   bool has_later = false;
   const KeySnapshot* snap = keys_.FindNormalized(lookup, now, &has_later);
+  // Details quote `name` cut short (a hostile s= or d= may be megabytes).
   if (snap == nullptr) {
-    return Finish(v, Reason::kKeyUnavailable,
-                  has_later ? name + " has only key snapshots later than now"
-                            : name + " is not in the key cache");
+    return Finish(
+        v, Reason::kKeyUnavailable,
+        Excerpt(name) + (has_later ? " has only key snapshots later than now"
+                                   : " is not in the key cache"));
   }
   if (snap->rcode == DnsRcode::kNxDomain) {
-    return Finish(v, Reason::kKeyNotFound, name + ": NXDOMAIN");
+    return Finish(v, Reason::kKeyNotFound, Excerpt(name) + ": NXDOMAIN");
   }
   if (snap->rcode != DnsRcode::kNoError) {
     return Finish(v, Reason::kKeyUnavailable,
-                  name + ": " + DnsRcodeName(snap->rcode));
+                  Excerpt(name) + ": " + DnsRcodeName(snap->rcode));
   }
   const PreparedKey& key = *snap->prepared;
   if (key.record_reason != Reason::kOk) {
-    return Finish(v, key.record_reason, name + ": " + key.record_detail);
+    return Finish(v, key.record_reason,
+                  Excerpt(name) + ": " + key.record_detail);
   }
   reason = CheckKeyForSignature(key.record, sig, &detail);
   if (reason != Reason::kOk) return Finish(v, reason, detail);
+  // An RSA key of B bits takes about B/8 bytes of DER plus a few dozen of
+  // framing: refuse larger p= (its parse was cheap; its use would not be).
+  const size_t max_der = static_cast<size_t>(options_.max_key_bits) / 8 + 64;
+  if (key.record.type == KeyType::kRsa &&
+      key.record.public_key.size() > max_der) {
+    return Finish(v, Reason::kKeyTooLarge,
+                  Excerpt(name) + ": p= of " +
+                      std::to_string(key.record.public_key.size()) +
+                      " bytes is larger than any RSA key of at most " +
+                      std::to_string(options_.max_key_bits) +
+                      " bits (--max-key-bits)");
+  }
   if (!key.key_ok) {
-    return Finish(v, Reason::kKeySyntax, name + ": " + key.key_error);
+    return Finish(v, Reason::kKeySyntax, Excerpt(name) + ": " + key.key_error);
   }
   const PublicKey& public_key = key.public_key;
   v->key_bits = public_key.bits;
+  if (public_key.type == KeyType::kRsa &&
+      public_key.bits > options_.max_key_bits) {
+    return Finish(v, Reason::kKeyTooLarge,
+                  "RSA key of " + std::to_string(public_key.bits) +
+                      " bits is larger than the limit of " +
+                      std::to_string(options_.max_key_bits) +
+                      " (--max-key-bits)");
+  }
 
   // Body hash (§6.1.3 step 4).
   const HashAlg hash = HashOf(sig.algorithm);
   uint8_t body_hash[kMaxDigestSize];
-  digest_.Reset(hash);
-  uint64_t limit = sig.length.value_or(kNoBodyLimit);
+  size_t body_hash_len = 0;
   uint64_t canonical_length =
-      CanonicalizeBody(sig.body_canon, message_.body, limit, &digest_);
-  size_t body_hash_len = digest_.Final(body_hash);
+      BodyHash(sig.body_canon, hash, sig.length.value_or(kNoBodyLimit),
+               body_hash, &body_hash_len);
   if (sig.length && *sig.length > canonical_length) {
     return Finish(v, Reason::kLengthExceedsBody,
                   "l=" + std::to_string(*sig.length) +

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "engine/canon/canon_mode.h"
 #include "engine/crypto/digest.h"
 #include "engine/crypto/verify_contexts.h"
 #include "engine/key_store.h"
@@ -27,6 +29,19 @@ struct VerifyOptions {
   int min_key_bits = 1024;    // RFC 8301 §3.2
   bool allow_sha1 = false;    // RFC 8301 §3.1
   int64_t clock_skew = 3600;  // allowed t= beyond `now` (seconds)
+
+  // Resource limits (README "Limits"); hitting one is a reason in the
+  // verdict. A larger message, or one with more header fields, is not
+  // verified: each of its DKIM-Signature fields gets message_too_large or
+  // too_many_headers.
+  uint64_t max_message_bytes = uint64_t{64} << 20;
+  size_t max_headers = 10000;
+  // Only the first `max_signatures` DKIM-Signature fields are listed and
+  // checked; one more entry (too_many_signatures) counts the rest.
+  size_t max_signatures = 32;
+  // Larger RSA keys are permerror/key_too_large (RSA verification cost
+  // grows with the square of the size).
+  int max_key_bits = 8192;
 };
 
 class Verifier {
@@ -35,7 +50,8 @@ class Verifier {
   Verifier(const KeyStore& keys, VerifyOptions options);
 
   // Verify checks every DKIM-Signature of `message` and returns the verdict.
-  // Never fails: problems are signature reasons or `Verdict::error`.
+  // Never fails: problems are signature reasons or `Verdict::error`. Time
+  // and memory stay linear in the message size whatever its content.
   Verdict Verify(std::string_view message);
 
   // Verify into `*out`, reusing the memory `*out` already holds (the
@@ -45,6 +61,25 @@ class Verifier {
  private:
   void VerifyOne(const HeaderField& field, size_t field_index,
                  SignatureVerdict* v);
+
+  // VerdictOverLimit lists the DKIM-Signature fields of a message that is
+  // not verified because it is over a limit, each with `reason`.
+  Verdict VerdictOverLimit(std::string_view text, Reason reason,
+                           const std::string& detail);
+
+  // BodyHash computes (or takes from this message's cache) the body hash
+  // for `canon`, `hash` and l= `limit`; returns the canonical body length.
+  uint64_t BodyHash(Canon canon, HashAlg hash, uint64_t limit,
+                    uint8_t* out_digest, size_t* out_len);
+
+  struct CachedBodyHash {
+    Canon canon;
+    HashAlg hash;
+    uint64_t limit;
+    uint64_t canonical_length;
+    size_t len;
+    uint8_t digest[kMaxDigestSize];
+  };
 
   const KeyStore& keys_;
   VerifyOptions options_;
@@ -57,6 +92,7 @@ class Verifier {
   std::string key_name_;   // <s>._domainkey.<d>, lowercased
   std::string scratch_;
   std::string detail_;
+  std::vector<CachedBodyHash> body_hashes_;  // of the current message
 };
 
 }  // namespace dkimbatch::engine

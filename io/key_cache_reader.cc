@@ -215,6 +215,10 @@ void ParseKeyCache(std::string_view text, std::string_view name,
   simdjson::dom::parser parser;
   std::vector<char> padded;  // the current line + SIMDJSON_PADDING
   auto warn = [&](size_t line_number, std::string_view what) {
+    if (stats->warnings.size() >= kMaxKeyCacheWarnings) {
+      ++stats->warnings_dropped;
+      return;
+    }
     std::string warning(name);
     warning += ':';
     warning += std::to_string(line_number);

@@ -18,7 +18,12 @@ struct KeyCacheStats {
   size_t lines = 0;                   // non-blank lines seen
   size_t snapshots = 0;               // lines accepted
   std::vector<std::string> warnings;  // "keys.jsonl:7: <what is wrong>"
+  // Bad lines past the first kMaxKeyCacheWarnings are only counted here, so
+  // a key cache of garbage cannot fill memory with warnings.
+  size_t warnings_dropped = 0;
 };
+
+inline constexpr size_t kMaxKeyCacheWarnings = 100;
 
 // ParseKeyCache parses JSONL `text` (named `name` in warnings) into `*store`.
 // Each line must be an object with a string `name`, an `rcode` among NOERROR,

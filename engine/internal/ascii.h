@@ -43,6 +43,44 @@ inline std::string_view TrimFws(std::string_view s) {
   return s;
 }
 
+// Reported strings (verdict fields and details) are cut to this many bytes,
+// so a hostile 50 MB header value cannot make a 50 MB (or, escaped, 300 MB)
+// verdict line.
+inline constexpr size_t kMaxReportedBytes = 1000;
+
+// ExcerptCut returns how many bytes of `s` an excerpt of at most `max` bytes
+// keeps (cut before a UTF-8 continuation byte), or s.size() when it fits.
+inline size_t ExcerptCut(std::string_view s, size_t max = kMaxReportedBytes) {
+  if (s.size() <= max) return s.size();
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return cut;
+}
+
+// AssignExcerpt stores in `*out` (reusing its memory) `s`, or when it is
+// longer than `max` bytes its first bytes followed by "...".
+inline void AssignExcerpt(std::string_view s, std::string* out,
+                          size_t max = kMaxReportedBytes) {
+  const size_t cut = ExcerptCut(s, max);
+  out->assign(s.substr(0, cut));
+  if (cut < s.size()) out->append("...");
+}
+
+// CutToExcerpt shortens `*s` in place as AssignExcerpt would.
+inline void CutToExcerpt(std::string* s, size_t max = kMaxReportedBytes) {
+  const size_t cut = ExcerptCut(*s, max);
+  if (cut < s->size()) s->resize(cut), s->append("...");
+}
+
+// Excerpt returns `s` as AssignExcerpt stores it.
+inline std::string Excerpt(std::string_view s, size_t max = kMaxReportedBytes) {
+  std::string out;
+  AssignExcerpt(s, &out, max);
+  return out;
+}
+
 }  // namespace dkimbatch::engine::internal
 
 #endif  // DKIMBATCH_ENGINE_INTERNAL_ASCII_H_
