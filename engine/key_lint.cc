@@ -186,7 +186,9 @@ void RecordLinter::CheckVersion() {
   }
   if (v->value != "DKIM1") {
     Add(LintSeverity::kError, "bad_version",
-        "v=" + std::string(v->value) + " is not DKIM1", v->value_pos);
+        "v=" + std::string(v->value) +
+            " is not DKIM1: verifiers discard the whole record",
+        v->value_pos);
   }
 }
 
@@ -456,10 +458,17 @@ bool LooksLikeKeyFragment(std::string_view text) {
   return true;
 }
 
-// IsKeyRecord: a record verifiers would try as a key record (not one that
-// §3.6.1 discards, such as SPF), with some tag structure.
+// IsKeyRecord: a record meant as a key record: one verifiers would try
+// (not one that §3.6.1 discards, such as SPF) with some tag structure, or
+// one they discard only because its v= is a mistyped "DKIM1" ("DKIM 1",
+// "DKIM1\"), which the lint then reports.
 bool IsKeyRecord(std::string_view text) {
-  return !IsDiscardedRecord(text) && text.find('=') != std::string_view::npos &&
+  if (IsDiscardedRecord(text)) {
+    std::string_view t = TrimFws(text);
+    t.remove_prefix(std::min<size_t>(t.find('=') + 1, t.size()));
+    return EqualsIgnoreCase(TrimFws(t).substr(0, 4), "DKIM");
+  }
+  return text.find('=') != std::string_view::npos &&
          !LooksLikeKeyFragment(text);
 }
 

@@ -48,7 +48,9 @@ struct KeySummary {
 };
 
 struct KeyLint {
-  std::vector<LintFinding> findings;  // in record order, then by position
+  // Per record in record order (each in the order checked), then the
+  // findings about the name as a whole (record -1).
+  std::vector<LintFinding> findings;
   KeySummary key;
 
   // ok returns true when no finding is an error.

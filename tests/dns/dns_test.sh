@@ -11,6 +11,10 @@
 #      and `keys check` findings.
 #   3. --append snapshots (a key rotated between two fetches), and
 #      `verify --resolve --keys-out` then the same run offline.
+#   4. DNSSEC: a root zone signed with ldns-signzone and its DS as trust
+#      anchor gives secure answers (NXDOMAIN too), a record altered after
+#      signing gives SERVFAIL/bogus, and an anchor that covers nothing here
+#      gives insecure.
 set -euo pipefail
 bin=$1 scripts=$2 sample=$3
 if ! command -v nsd >/dev/null 2>&1; then
@@ -326,4 +330,44 @@ cmp "$z/live.jsonl" "$z/offline.jsonl" || fail "offline rerun differs"
 grep -q '"s":"good".*"reason":"key_revoked"' "$z/live.jsonl" || fail "live lookup not used"
 grep -q '"s":"small".*"result":"pass"' "$z/live.jsonl" || fail "small not pass"
 echo "ok verify --resolve"
+
+# ------------------------------------------------------------- 4. DNSSEC
+sec=$tmp/sec
+mkdir "$sec"
+{
+  echo '$TTL 300'
+  echo '. IN SOA ns.dkb-test. hostmaster.dkb-test. 1 3600 600 86400 300'
+  echo '. IN NS ns.dkb-test.'
+  echo 'ns.dkb-test. IN A 127.0.0.1'
+  echo "good._domainkey.dkb.example. IN TXT $(zone_txt "v=DKIM1; k=rsa; p=$rsa_a")"
+  echo 'altered._domainkey.dkb.example. IN TXT "v=DKIM1; k=rsa; p=AAAA"'
+} >"$sec/root.zone"
+(cd "$sec" && ldns-signzone "$sec/root.zone" \
+  "$(ldns-keygen -a ECDSAP256SHA256 -k .)") >/dev/null
+sed -i '/^altered\._domainkey/s/p=AAAA/p=BBBB/' "$sec/root.zone.signed"
+grep -q 'p=BBBB' "$sec/root.zone.signed" || fail "could not alter the signed zone"
+echo '. IN DS 12345 13 2 0000000000000000000000000000000000000000000000000000000000000000' \
+  | sed 's/^\. /elsewhere.example. /' >"$sec/elsewhere.ds"
+mkdir "$sec/mail"
+for sel in good altered missing; do
+  printf 'DKIM-Signature: v=1; a=rsa-sha256; d=dkb.example; s=%s; h=from; bh=AA; b=AA\nFrom: a@dkb.example\n\nx\n' \
+    "$sel" >"$sec/mail/$sel.eml"
+done
+nsd_start "$sec" "$sec/root.zone.signed"
+for anchor in "$sec"/K*.ds "$sec/elsewhere.ds"; do
+  "$bin" keys fetch --quiet --resolver "127.0.0.1@$NSD_PORT" --timeout 5 \
+    --trust-anchor "$anchor" "$sec/mail"
+done >"$sec/keys.jsonl"
+nsd_stop
+python3 - "$sec/keys.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = [(r["name"].split(".")[0], r["rcode"], r["dnssec"]) for r in rows]
+want = [("altered", "SERVFAIL", "bogus"), ("good", "NOERROR", "secure"),
+        ("missing", "NXDOMAIN", "secure"),
+        ("altered", "NOERROR", "insecure"), ("good", "NOERROR", "insecure"),
+        ("missing", "NXDOMAIN", "insecure")]
+assert got == want, got
+PY
+echo "ok dnssec"
 echo "all DNS tests passed"
