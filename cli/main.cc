@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cli/gen_command.h"
+#include "cli/keys_command.h"
 #include "cli/sign_command.h"
 #include "cli/verify_command.h"
 
@@ -25,9 +26,11 @@ void PrintUsage() {
       "  sign      sign messages with a private key (dkimbatch sign --help)\n"
       "  gen       write a seeded synthetic signed corpus with its key cache\n"
       "            and expected verdicts (dkimbatch gen --help)\n"
-      "  version   print the version\n"
-      "\n"
-      "Not built yet: keys fetch / keys check (DNS key prefetch).\n",
+      "  keys fetch  look up every key an archive needs over DNS and write a\n"
+      "            key cache snapshot (dkimbatch keys fetch --help)\n"
+      "  keys check  fetch and lint one key record, optionally against its\n"
+      "            private key (dkimbatch keys check --help)\n"
+      "  version   print the version\n",
       stdout);
 }
 
@@ -45,6 +48,9 @@ int main(int argc, char** argv) {
     }
     if (command == "sign") {
       return dkimbatch::cli::RunSignCommand(argc - 2, argv + 2);
+    }
+    if (command == "keys") {
+      return dkimbatch::cli::RunKeysCommand(argc - 2, argv + 2);
     }
     if (command == "gen") {
       return dkimbatch::cli::RunGenCommand(argc - 2, argv + 2);

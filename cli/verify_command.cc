@@ -16,7 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "cli/key_prefetch.h"
 #include "cli/pipeline.h"
+#include "cli/resolver_flags.h"
 #include "engine/key_store.h"
 #include "engine/verifier.h"
 #include "io/input_reader.h"
@@ -54,6 +56,16 @@ constexpr char kUsage[] =
     "                       auto = mboxrd)\n"
     "  --quiet              no progress or summary on standard error\n"
     "  -h, --help           this help\n"
+    "\n"
+    "live lookups (names missing from the key cache):\n"
+    "  --resolve            before verifying, look up over DNS every key\n"
+    "                       name the messages need that has no snapshot at\n"
+    "                       --now (answers are dated when they arrive, so\n"
+    "                       they count only when --now is not in the past)\n"
+    "  --keys-out FILE      append those lookups to FILE as a key cache\n"
+    "                       snapshot (may be the --keys file itself), so the\n"
+    "                       run can be repeated offline\n"
+    "%s"
     "\n"
     "exit status: 0 when every input was read (whatever the verdicts), 1 when\n"
     "an input could not be read (it still gets a verdict line with "
@@ -100,8 +112,11 @@ void PrintSummary(const RunStats& stats) {
 }  // namespace
 
 void PrintVerifyUsage(bool full) {
-  std::fputs(full ? kUsage : "usage: dkimbatch verify [options] PATH...\n",
-             stdout);
+  if (full) {
+    std::printf(kUsage, kResolverHelp);
+  } else {
+    std::fputs("usage: dkimbatch verify [options] PATH...\n", stdout);
+  }
 }
 
 int RunVerifyCommand(int argc, char** argv) {
@@ -116,6 +131,10 @@ int RunVerifyCommand(int argc, char** argv) {
   input.defer_unquote = true;  // un-quoting runs in the parallel stage
   bool quiet = false;
   std::vector<std::string> paths;
+  bool resolve = false;
+  bool now_given = false;
+  std::string keys_out_path;
+  io::ResolverOptions resolver_options;
 
   bool options_done = false;
   for (int i = 0; i < argc; ++i) {
@@ -140,6 +159,10 @@ int RunVerifyCommand(int argc, char** argv) {
       quiet = true;
       continue;
     }
+    if (arg == "--resolve") {
+      resolve = true;
+      continue;
+    }
     // Options with a value: "--opt value" or "--opt=value".
     std::string_view name = arg;
     std::string value;
@@ -150,7 +173,8 @@ int RunVerifyCommand(int argc, char** argv) {
     } else {
       if (name != "--keys" && name != "--now" && name != "--threads" &&
           name != "--out" && name != "--min-key-bits" && name != "--format" &&
-          name != "--clock-skew") {
+          name != "--clock-skew" && name != "--keys-out" &&
+          !IsResolverFlag(name)) {
         return UsageError("unknown option '" + std::string(arg) + "'");
       }
       if (i + 1 >= argc) {
@@ -170,6 +194,14 @@ int RunVerifyCommand(int argc, char** argv) {
                           "' is neither Unix seconds nor RFC 3339 UTC");
       }
       verify.now = *t;
+      now_given = true;
+    } else if (name == "--keys-out") {
+      keys_out_path = value;
+    } else if (IsResolverFlag(name)) {
+      std::string error;
+      if (!ParseResolverFlag(name, value, &resolver_options, &error)) {
+        return UsageError(error);
+      }
     } else if (name == "--threads") {
       if (!ParseInt(value, 1, 1024, &n)) {
         return UsageError("--threads: expected 1..1024, got '" + value + "'");
@@ -201,6 +233,17 @@ int RunVerifyCommand(int argc, char** argv) {
     }
   }
   if (paths.empty()) return UsageError("no PATH given");
+  if (!resolve && !keys_out_path.empty()) {
+    return UsageError("--keys-out needs --resolve");
+  }
+  if (resolve) {
+    for (const std::string& p : paths) {
+      if (p == "-") {
+        return UsageError(
+            "--resolve reads the input twice: save standard input to a file");
+      }
+    }
+  }
 
   engine::KeyStore keys;
   if (!keys_path.empty()) {
@@ -218,10 +261,23 @@ int RunVerifyCommand(int argc, char** argv) {
       std::fprintf(stderr, "dkimbatch: warning: %s: %zu more bad lines\n",
                    keys_path.c_str(), key_stats.warnings_dropped);
     }
-  } else if (!quiet) {
+  } else if (!quiet && !resolve) {
     std::fprintf(stderr,
                  "dkimbatch: warning: no --keys given; every signature will "
                  "be temperror/key_unavailable\n");
+  }
+  if (resolve) {
+    if (now_given && verify.now < static_cast<int64_t>(std::time(nullptr)) &&
+        !quiet) {
+      std::fprintf(stderr,
+                   "dkimbatch: warning: --now is in the past: keys looked up "
+                   "now are later snapshots and will not be used\n");
+    }
+    int status = ResolveMissingKeys(paths, input, resolver_options, verify.now,
+                                    keys_out_path, quiet, &keys);
+    if (status != 0) return status;
+    // Answers arrived after the default "now": verify as of after them.
+    if (!now_given) verify.now = static_cast<int64_t>(std::time(nullptr));
   }
 
   std::FILE* out = stdout;

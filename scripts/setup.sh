@@ -10,6 +10,7 @@ packages=(
   libssl-dev libtbb-dev libsimdjson-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography python3-dkim time
+  libunbound-dev nsd ldnsutils dns-root-data openssl
 )
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -25,6 +26,15 @@ echo "setup.sh: apt-get update" >&2
 $SUDO apt-get update -q
 echo "setup.sh: installing ${packages[*]}" >&2
 $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+# The DNS tests run their own nsd on a free loopback port; the packaged
+# service (if the system started one) is not needed and must not hold
+# port 53 behind our back.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now nsd >/dev/null 2>&1 || true
+elif command -v service >/dev/null 2>&1; then
+  $SUDO service nsd stop >/dev/null 2>&1 || true
+fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDKB_BUILD_BENCH=ON
