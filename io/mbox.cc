@@ -1,12 +1,13 @@
 // io/mbox.cc
 //
-// mbox splitting and un-quoting. Both scan with memmem() for a short needle
-// ("\nFrom " to split, ">From " to un-quote) and check the few candidates by
-// hand, so the cost is one pass at memory speed over multi-GB archives, with
-// no allocation per line and no copy unless a line really needs un-quoting.
+// mbox splitting and un-quoting. Both scan for a short needle ("\nFrom " to
+// split, ">From " to un-quote; engine/simd/find.h, AVX2 / AVX-512 or memmem)
+// and check the few candidates by hand, so the cost is one pass at memory speed
+// over multi-GB archives, with no allocation per line and no copy unless a line
+// really needs un-quoting.
 #include "io/mbox.h"
 
-#include <cstring>
+#include "engine/simd/find.h"
 
 namespace dkimbatch::io {
 namespace {
@@ -35,17 +36,9 @@ size_t EmptyLineBefore(std::string_view data, size_t pos) {
 }
 
 // Find returns the position of `needle` in `data` at or after `from`, or
-// npos.
+// npos (SIMD at the engine's active level, memmem in scalar).
 size_t Find(std::string_view data, size_t from, std::string_view needle) {
-  if (from >= data.size()) {
-    return std::string_view::npos;
-  }
-  const void* hit = ::memmem(data.data() + from, data.size() - from,
-                             needle.data(), needle.size());
-  if (hit == nullptr) {
-    return std::string_view::npos;
-  }
-  return static_cast<size_t>(static_cast<const char*>(hit) - data.data());
+  return engine::simd::FindSubstring(data, from, needle);
 }
 
 // FindSeparator returns the position of the first `From ` separator line that

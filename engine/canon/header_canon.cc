@@ -1,76 +1,32 @@
 // engine/canon/header_canon.cc
 //
-// Scalar header canonicalization (headers are short; the body is the hot
-// path).
+// Header canonicalization entry point: relaxed runs the implementation of
+// the active SIMD level (engine/simd/cpu.h); simple is a plain copy with
+// bare LF made CRLF, scalar at every level.
 #include "engine/canon/header_canon.h"
 
-#include "engine/internal/ascii.h"
+#include "engine/canon/header_canon_internal.h"
+#include "engine/simd/cpu.h"
 
 namespace dkimbatch::engine {
-namespace {
-
-using internal::IsWsp;
-using internal::ToLower;
-
-void AppendSimple(std::string_view raw, bool with_final_crlf,
-                  std::string* out) {
-  if (!with_final_crlf && !raw.empty() && raw.back() == '\n') {
-    raw.remove_suffix(1);
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-  }
-  // Bare LF -> CRLF; everything else byte for byte.
-  size_t start = 0;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
-      out->append(raw.substr(start, i - start));
-      out->append("\r\n");
-      start = i + 1;
-    }
-  }
-  out->append(raw.substr(start));
-  if (with_final_crlf && (raw.empty() || raw.back() != '\n')) {
-    out->append("\r\n");  // a field cut off at the end of the message
-  }
-}
-
-void AppendRelaxed(std::string_view raw, bool with_final_crlf,
-                   std::string* out) {
-  size_t colon = raw.find(':');
-  if (colon == std::string_view::npos) colon = raw.size();
-  // Name: lowercased, WSP before the colon removed.
-  std::string_view name = raw.substr(0, colon);
-  while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
-  for (char c : name) out->push_back(ToLower(c));
-  out->push_back(':');
-  // Value: unfold (drop CR/LF of line breaks), WSP runs -> one SP, no
-  // leading or trailing WSP.
-  bool pending_space = false;
-  bool any = false;
-  for (size_t i = colon + 1; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\n') continue;
-    if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-    if (IsWsp(c)) {
-      pending_space = true;
-      continue;
-    }
-    if (pending_space && any) out->push_back(' ');
-    pending_space = false;
-    out->push_back(c);
-    any = true;
-  }
-  if (with_final_crlf) out->append("\r\n");
-}
-
-}  // namespace
 
 void AppendCanonicalHeader(Canon canon, std::string_view raw,
                            bool with_final_crlf, std::string* out) {
   if (canon == Canon::kSimple) {
-    AppendSimple(raw, with_final_crlf, out);
-  } else {
-    AppendRelaxed(raw, with_final_crlf, out);
+    internal::AppendSimpleHeader(raw, with_final_crlf, out);
+    return;
   }
+  switch (simd::ActiveSimdLevel()) {
+    case simd::SimdLevel::kAvx512:
+      internal::AppendRelaxedHeaderAvx512(raw, with_final_crlf, out);
+      return;
+    case simd::SimdLevel::kAvx2:
+      internal::AppendRelaxedHeaderAvx2(raw, with_final_crlf, out);
+      return;
+    case simd::SimdLevel::kScalar:
+      break;
+  }
+  internal::AppendRelaxedHeaderScalar(raw, with_final_crlf, out);
 }
 
 }  // namespace dkimbatch::engine

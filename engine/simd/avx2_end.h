@@ -1,0 +1,8 @@
+// engine/simd/avx2_end.h
+//
+// Closes the region opened by engine/simd/avx2_begin.h. No include guard.
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif

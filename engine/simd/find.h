@@ -1,0 +1,33 @@
+// engine/simd/find.h
+//
+// Substring search for short needles over large views, e.g. io/'s scan of
+// multi-GB mbox archives for "\nFrom " separators: a memmem() with the
+// implementation of the active SIMD level (engine/simd/cpu.h).
+#ifndef DKIMBATCH_ENGINE_SIMD_FIND_H_
+#define DKIMBATCH_ENGINE_SIMD_FIND_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace dkimbatch::engine::simd {
+
+// FindSubstring returns the position of the first `needle` in `haystack`
+// that starts at or after `from`, or std::string_view::npos (also when
+// `from` is past the end). An empty needle is found at `from`.
+size_t FindSubstring(std::string_view haystack, size_t from,
+                     std::string_view needle);
+
+namespace internal {
+
+// One implementation per level; the scalar one (memmem) is the reference.
+size_t FindSubstringScalar(std::string_view haystack, size_t from,
+                           std::string_view needle);
+size_t FindSubstringAvx2(std::string_view haystack, size_t from,
+                         std::string_view needle);
+size_t FindSubstringAvx512(std::string_view haystack, size_t from,
+                           std::string_view needle);
+
+}  // namespace internal
+}  // namespace dkimbatch::engine::simd
+
+#endif  // DKIMBATCH_ENGINE_SIMD_FIND_H_

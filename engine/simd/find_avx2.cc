@@ -1,0 +1,33 @@
+// engine/simd/find_avx2.cc
+//
+// FindSubstring on AVX2 (see find_simd.inc).
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "engine/simd/find.h"
+
+// Everything from here to avx2_end.h is compiled for AVX2.
+#include "engine/simd/avx2_begin.h"
+
+namespace dkimbatch::engine::simd::internal {
+namespace {
+
+// clang-format off
+#include "engine/simd/block64_avx2.inc"
+#include "engine/simd/find_simd.inc"
+// clang-format on
+
+}  // namespace
+
+size_t FindSubstringAvx2(std::string_view haystack, size_t from,
+                         std::string_view needle) {
+  return FindSubstringSimd(haystack, from, needle);
+}
+
+}  // namespace dkimbatch::engine::simd::internal
+
+#include "engine/simd/avx2_end.h"

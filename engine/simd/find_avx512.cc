@@ -1,0 +1,33 @@
+// engine/simd/find_avx512.cc
+//
+// FindSubstring on AVX-512 BW (see find_simd.inc).
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "engine/simd/find.h"
+
+// Everything from here to avx512_end.h is compiled for AVX-512 BW.
+#include "engine/simd/avx512_begin.h"
+
+namespace dkimbatch::engine::simd::internal {
+namespace {
+
+// clang-format off
+#include "engine/simd/block64_avx512.inc"
+#include "engine/simd/find_simd.inc"
+// clang-format on
+
+}  // namespace
+
+size_t FindSubstringAvx512(std::string_view haystack, size_t from,
+                           std::string_view needle) {
+  return FindSubstringSimd(haystack, from, needle);
+}
+
+}  // namespace dkimbatch::engine::simd::internal
+
+#include "engine/simd/avx512_end.h"
