@@ -16,12 +16,14 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <cstdio>
 #include <chrono>
 #include <exception>
 #include <memory>
 #include <vector>
 
 #include "io/jsonl_writer.h"
+#include "io/verdict_file.h"
 
 namespace dkimbatch::cli {
 namespace {
@@ -111,9 +113,9 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
 
   auto write = [&](Batch* batch) {
     std::unique_ptr<Batch> owned(batch);
-    if (!stats.write_failed &&
-        std::fwrite(batch->lines.data(), 1, batch->lines.size(), out) !=
-            batch->lines.size()) {
+    // One write(2) of whole lines, no stdio buffer: a run killed at any
+    // moment leaves whole lines (io/verdict_file.h).
+    if (!stats.write_failed && !io::WriteAll(::fileno(out), batch->lines)) {
       stats.write_failed = true;
     }
     for (const engine::Verdict& verdict : batch->verdicts) {

@@ -38,7 +38,8 @@ bool InputReader::Next(RawMessage* out) {
         out->index = next_index_++;
         out->offset = message.offset;
         out->file = current_;
-        if (NeedsUnquote(message.raw, options_.mbox_format)) {
+        if (message.raw.size() <= options_.max_message_bytes &&
+            NeedsUnquote(message.raw, options_.mbox_format)) {
           // At least 16 bytes: past the small-string buffer, so the bytes
           // live on the heap and survive a move of `*out`.
           out->unquoted.reserve(std::max<size_t>(message.raw.size(), 16));

@@ -36,6 +36,10 @@ struct RawMessage {
 
 struct InputOptions {
   MboxFormat mbox_format = MboxFormat::kMboxrd;
+  // An mbox message larger than this (as stored) is not un-quoted: it will
+  // not be verified (engine::VerifyOptions::max_message_bytes), so it is
+  // never copied either.
+  uint64_t max_message_bytes = UINT64_MAX;
 };
 
 class InputReader {
