@@ -67,7 +67,7 @@ constexpr char kUsage[] =
     "                       one more entry, permerror/too_many_signatures,\n"
     "                       counts the rest (default 32)\n"
     "  --max-key-bits N     larger RSA keys are permerror/key_too_large\n"
-    "                       (default 8192)\n"
+    "                       (default 8192, at most 16384)\n"
     "  --resume             with --out FILE: keep the verdict lines FILE\n"
     "                       already holds (dropping a cut-off last line),\n"
     "                       skip that many messages of the same inputs and\n"
@@ -254,8 +254,8 @@ int RunVerifyCommand(int argc, char** argv) {
       }
       verify.max_signatures = static_cast<size_t>(n);
     } else if (name == "--max-key-bits") {
-      if (!ParseInt(value, 1024, 65536, &n)) {
-        return UsageError("--max-key-bits: expected 1024..65536, got '" +
+      if (!ParseInt(value, 1024, 16384, &n)) {
+        return UsageError("--max-key-bits: expected 1024..16384, got '" +
                           value + "'");
       }
       verify.max_key_bits = static_cast<int>(n);

@@ -22,6 +22,9 @@ namespace {
 using internal::EqualsIgnoreCase;
 using internal::Excerpt;
 
+// The largest RSA modulus OpenSSL verifies (OPENSSL_RSA_MAX_MODULUS_BITS).
+constexpr int kMaxRsaBits = 16384;
+
 SignatureVerdict Finish(SignatureVerdict v, Reason reason,
                         std::string detail = {}) {
   v.reason = reason;
@@ -255,8 +258,11 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   reason = CheckKeyForSignature(key, sig, &detail);
   if (reason != Reason::kOk) return Finish(std::move(v), reason, detail);
   // An RSA key of B bits takes about B/8 bytes of DER plus a few dozen of
-  // framing: refuse larger p= before OpenSSL spends time on it.
-  const size_t max_der = static_cast<size_t>(options_.max_key_bits) / 8 + 64;
+  // framing. Keys up to OpenSSL's 16,384-bit maximum are decoded (so the
+  // verdict can say their size); a larger p= is refused undecoded.
+  const size_t max_der =
+      static_cast<size_t>(std::max(options_.max_key_bits, kMaxRsaBits)) / 8 +
+      64;
   if (key.type == KeyType::kRsa && key.public_key.size() > max_der) {
     return Finish(std::move(v), Reason::kKeyTooLarge,
                   quoted_name + ": p= of " +
