@@ -263,3 +263,35 @@ TEST(TagList, DescribeErrorQuotesTheBadTagSpec) {
 
 }  // namespace
 }  // namespace dkimbatch::engine
+
+namespace dkimbatch::engine {
+namespace {
+
+// A tag list of 200,000 tags: duplicates are found by sorting (linear-ish),
+// and the first duplicate in text order is the one reported.
+TEST(TagList, HugeListFindsFirstDuplicate) {
+  std::string text;
+  for (int i = 0; i < 200000; ++i) text += "t" + std::to_string(i) + "=v;";
+  TagList list;
+  ParseTagList(text, &list);
+  EXPECT_TRUE(list.ok());
+  EXPECT_EQ(list.tags.size(), 200000u);
+  const size_t second_t5 = text.size();
+  text += "t7=x;t5=y;";
+  ParseTagList(text, &list);
+  ASSERT_EQ(list.error, TagListError::kDuplicate);
+  EXPECT_EQ(list.error_pos, second_t5);  // t7 comes first in the text
+  EXPECT_EQ(list.tags.size(), 200000u);
+}
+
+// A duplicate comes before a later syntax error, and the reverse.
+TEST(TagList, FirstProblemInTextOrderWins) {
+  TagList list;
+  ParseTagList("a=1; b=2; a=3; =x", &list);
+  EXPECT_EQ(list.error, TagListError::kDuplicate);
+  ParseTagList("a=1; =x; a=3", &list);
+  EXPECT_EQ(list.error, TagListError::kEmptyName);
+}
+
+}  // namespace
+}  // namespace dkimbatch::engine
