@@ -16,8 +16,8 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <vector>

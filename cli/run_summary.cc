@@ -25,10 +25,9 @@ std::vector<std::pair<std::string, uint64_t>> ReasonsByCount(
     const RunSummary& summary) {
   std::vector<std::pair<std::string, uint64_t>> reasons(
       summary.by_reason.begin(), summary.by_reason.end());
-  std::stable_sort(reasons.begin(), reasons.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.second > b.second;
-                   });
+  std::stable_sort(
+      reasons.begin(), reasons.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   return reasons;
 }
 
@@ -60,9 +59,10 @@ RunSummary MakeSummary(const RunStats& stats, const io::VerdictTally& previous,
     summary.by_reason[reason] += count;
   }
   summary.elapsed_s = stats.elapsed_s;
-  summary.msgs_per_s = stats.elapsed_s > 0
-                           ? static_cast<double>(stats.messages) / stats.elapsed_s
-                           : 0.0;
+  summary.msgs_per_s =
+      stats.elapsed_s > 0
+          ? static_cast<double>(stats.messages) / stats.elapsed_s
+          : 0.0;
   summary.exit_status = exit_status;
   return summary;
 }
@@ -73,12 +73,11 @@ std::string SummaryText(const RunSummary& summary) {
     out = Format("dkimbatch: %" PRIu64 " messages in %.2f s (%.0f msgs/s):",
                  summary.messages, summary.elapsed_s, summary.msgs_per_s);
   } else {
-    out = Format("dkimbatch: %" PRIu64 " messages (%" PRIu64
-                 " from the earlier run, %" PRIu64
-                 " now in %.2f s, %.0f msgs/s):",
-                 summary.messages, summary.resumed,
-                 summary.messages - summary.resumed, summary.elapsed_s,
-                 summary.msgs_per_s);
+    out = Format(
+        "dkimbatch: %" PRIu64 " messages (%" PRIu64
+        " from the earlier run, %" PRIu64 " now in %.2f s, %.0f msgs/s):",
+        summary.messages, summary.resumed, summary.messages - summary.resumed,
+        summary.elapsed_s, summary.msgs_per_s);
   }
   for (size_t r = 0; r < summary.by_result.size(); ++r) {
     if (summary.by_result[r] == 0) continue;
@@ -98,9 +97,9 @@ std::string SummaryText(const RunSummary& summary) {
 }
 
 std::string SummaryJson(const RunSummary& summary) {
-  std::string out = Format("{\"messages\":%" PRIu64 ",\"resumed\":%" PRIu64
-                           ",\"results\":{",
-                           summary.messages, summary.resumed);
+  std::string out =
+      Format("{\"messages\":%" PRIu64 ",\"resumed\":%" PRIu64 ",\"results\":{",
+             summary.messages, summary.resumed);
   for (size_t r = 0; r < summary.by_result.size(); ++r) {
     if (r != 0) out += ',';
     io::AppendJsonString(engine::ResultWord(static_cast<engine::Result>(r)),

@@ -22,8 +22,8 @@
 #include "engine/key_store.h"
 #include "engine/verifier.h"
 #include "io/input_reader.h"
-#include "io/key_cache_reader.h"
 #include "io/jsonl_writer.h"
+#include "io/key_cache_reader.h"
 #include "io/timestamp.h"
 #include "io/verdict_file.h"
 
@@ -63,7 +63,8 @@ constexpr char kUsage[] =
     "  --max-headers N      messages with more header fields are not\n"
     "                       verified: permerror/too_many_headers (default\n"
     "                       10000)\n"
-    "  --max-signatures N   check at most N DKIM-Signature fields per message;\n"
+    "  --max-signatures N   check at most N DKIM-Signature fields per "
+    "message;\n"
     "                       one more entry, permerror/too_many_signatures,\n"
     "                       counts the rest (default 32)\n"
     "  --max-key-bits N     larger RSA keys are permerror/key_too_large\n"
@@ -120,9 +121,8 @@ std::string SkipDone(const io::VerdictFileState& done,
   io::AppendVerdictLinePrefix(where, &prefix);
   if (!done.last_line.starts_with(prefix)) {
     return "its line " + std::to_string(done.lines) + " starts '" +
-           done.last_line.substr(0, prefix.size()) +
-           "', but message " + std::to_string(done.lines) +
-           " of the inputs is '" + prefix + "'";
+           done.last_line.substr(0, prefix.size()) + "', but message " +
+           std::to_string(done.lines) + " of the inputs is '" + prefix + "'";
   }
   return std::string();
 }
@@ -308,11 +308,11 @@ int RunVerifyCommand(int argc, char** argv) {
   // same inputs, in order; check that they do, then skip those messages.
   io::VerdictFileState previous;
   if (resume) {
-    absl::StatusOr<io::VerdictFileState> state =
-        io::ScanVerdictFile(out_path);
+    absl::StatusOr<io::VerdictFileState> state = io::ScanVerdictFile(out_path);
     if (!state.ok()) {
       std::fprintf(stderr, "dkimbatch verify: --resume: %s: %s\n",
-                   out_path.c_str(), std::string(state.status().message()).c_str());
+                   out_path.c_str(),
+                   std::string(state.status().message()).c_str());
       return 2;
     }
     previous = *std::move(state);

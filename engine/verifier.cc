@@ -63,10 +63,11 @@ void Describe(const Signature& sig, SignatureVerdict* v) {
 // TooManySignatures is the entry that stands for the `count` DKIM-Signature
 // fields past the --max-signatures limit.
 SignatureVerdict TooManySignatures(size_t count, const VerifyOptions& options) {
-  return Finish(SignatureVerdict(), Reason::kTooManySignatures,
-                std::to_string(count) +
-                    " more DKIM-Signature fields not checked (--max-signatures " +
-                    std::to_string(options.max_signatures) + ")");
+  return Finish(
+      SignatureVerdict(), Reason::kTooManySignatures,
+      std::to_string(count) +
+          " more DKIM-Signature fields not checked (--max-signatures " +
+          std::to_string(options.max_signatures) + ")");
 }
 
 }  // namespace
@@ -81,22 +82,21 @@ Verdict Verifier::Verify(std::string_view text) {
   body_hashes_.clear();
 
   if (text.size() > options_.max_message_bytes) {
-    return VerdictOverLimit(
-        text, Reason::kMessageTooLarge,
-        "message of " + std::to_string(text.size()) +
-            " bytes is larger than the limit of " +
-            std::to_string(options_.max_message_bytes) +
-            " (--max-message-bytes); not verified");
+    return VerdictOverLimit(text, Reason::kMessageTooLarge,
+                            "message of " + std::to_string(text.size()) +
+                                " bytes is larger than the limit of " +
+                                std::to_string(options_.max_message_bytes) +
+                                " (--max-message-bytes); not verified");
   }
   if (!ParseMessage(text, &message_, options_.max_headers)) {
     message_.headers.clear();
     if (message_.headers.capacity() > options_.max_headers) {
       message_.headers.shrink_to_fit();
     }
-    return VerdictOverLimit(
-        text, Reason::kTooManyHeaders,
-        "more than " + std::to_string(options_.max_headers) +
-            " header fields (--max-headers); not verified");
+    return VerdictOverLimit(text, Reason::kTooManyHeaders,
+                            "more than " +
+                                std::to_string(options_.max_headers) +
+                                " header fields (--max-headers); not verified");
   }
   Verdict verdict;
   bool any_field = false;
@@ -227,11 +227,13 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   const KeySnapshot* snap = keys_.Find(name, now, &has_later);
   if (snap == nullptr) {
     return Finish(std::move(v), Reason::kKeyUnavailable,
-                  has_later ? quoted_name + " has only key snapshots later than now"
-                            : quoted_name + " is not in the key cache");
+                  has_later
+                      ? quoted_name + " has only key snapshots later than now"
+                      : quoted_name + " is not in the key cache");
   }
   if (snap->rcode == DnsRcode::kNxDomain) {
-    return Finish(std::move(v), Reason::kKeyNotFound, quoted_name + ": NXDOMAIN");
+    return Finish(std::move(v), Reason::kKeyNotFound,
+                  quoted_name + ": NXDOMAIN");
   }
   if (snap->rcode != DnsRcode::kNoError) {
     return Finish(std::move(v), Reason::kKeyUnavailable,
@@ -239,7 +241,8 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   }
   KeyRecord key;
   Reason key_reason = Reason::kKeyNotFound;
-  std::string key_detail = quoted_name + ": no DKIM key record among the TXT records";
+  std::string key_detail =
+      quoted_name + ": no DKIM key record among the TXT records";
   bool found = false;
   for (const std::string& txt : snap->txt) {
     if (IsDiscardedRecord(txt)) continue;
@@ -264,16 +267,16 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
       static_cast<size_t>(std::max(options_.max_key_bits, kMaxRsaBits)) / 8 +
       64;
   if (key.type == KeyType::kRsa && key.public_key.size() > max_der) {
-    return Finish(std::move(v), Reason::kKeyTooLarge,
-                  quoted_name + ": p= of " +
-                      std::to_string(key.public_key.size()) +
-                      " bytes is larger than any RSA key of at most " +
-                      std::to_string(options_.max_key_bits) +
-                      " bits (--max-key-bits)");
+    return Finish(
+        std::move(v), Reason::kKeyTooLarge,
+        quoted_name + ": p= of " + std::to_string(key.public_key.size()) +
+            " bytes is larger than any RSA key of at most " +
+            std::to_string(options_.max_key_bits) + " bits (--max-key-bits)");
   }
   PublicKey public_key;
   if (!ParsePublicKey(key.type, key.public_key, &public_key, &detail)) {
-    return Finish(std::move(v), Reason::kKeySyntax, quoted_name + ": " + detail);
+    return Finish(std::move(v), Reason::kKeySyntax,
+                  quoted_name + ": " + detail);
   }
   v.key_bits = public_key.bits;
   if (public_key.type == KeyType::kRsa &&

@@ -92,9 +92,9 @@ absl::StatusOr<VerdictFileState> ScanVerdictFile(const std::string& path) {
         static_cast<size_t>(static_cast<const char*>(nl) - data.data());
     std::string_view line = data.substr(pos, end - pos);
     if (!TallyLine(parser, &padded, line, &state.tally)) {
-      return absl::FailedPreconditionError(
-          "line " + std::to_string(state.lines + 1) +
-          " is not a dkimbatch verdict line");
+      return absl::FailedPreconditionError("line " +
+                                           std::to_string(state.lines + 1) +
+                                           " is not a dkimbatch verdict line");
     }
     ++state.lines;
     state.last_line.assign(line);

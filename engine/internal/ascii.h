@@ -50,8 +50,7 @@ inline constexpr size_t kMaxReportedBytes = 1000;
 
 // Excerpt returns `s`, or when it is longer than `max` bytes its first bytes
 // (cut before a UTF-8 continuation byte) followed by "...".
-inline std::string Excerpt(std::string_view s,
-                           size_t max = kMaxReportedBytes) {
+inline std::string Excerpt(std::string_view s, size_t max = kMaxReportedBytes) {
   if (s.size() <= max) return std::string(s);
   size_t cut = max;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {

@@ -91,7 +91,8 @@ TEST_F(VerifierLimits, TooManyHeadersFindsSignaturesBelowTheLimit) {
   // The signature sits after the limit: the scan still finds it.
   std::string msg = Signed(kMessage);
   std::string filler;
-  for (int i = 0; i < 50; ++i) filler += "X-Filler: " + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 50; ++i)
+    filler += "X-Filler: " + std::to_string(i) + "\r\n";
   msg.insert(0, filler);
   ASSERT_EQ(Reasons(Verify(msg)), std::vector<Reason>{Reason::kOk});
   options_.max_headers = 50;

@@ -110,8 +110,7 @@ TEST_F(VerdictFileTest, ForeignFileIsRefused) {
   Write(Line(0, engine::Reason::kOk) + "{\"not\":\"a verdict\"}\n");
   absl::StatusOr<VerdictFileState> state = ScanVerdictFile(path_);
   ASSERT_FALSE(state.ok());
-  EXPECT_EQ(state.status().message(),
-            "line 2 is not a dkimbatch verdict line");
+  EXPECT_EQ(state.status().message(), "line 2 is not a dkimbatch verdict line");
 }
 
 TEST_F(VerdictFileTest, FreshOpenTruncates) {
@@ -134,8 +133,8 @@ TEST_F(VerdictFileTest, TallyAddMatchesScan) {
   tally.Add(v);
   EXPECT_EQ(tally.messages, 1u);
   EXPECT_EQ(tally.by_reason["too_many_headers"], 2u);
-  EXPECT_EQ(
-      tally.by_result[static_cast<size_t>(engine::Result::kPermerror)], 1u);
+  EXPECT_EQ(tally.by_result[static_cast<size_t>(engine::Result::kPermerror)],
+            1u);
 }
 
 }  // namespace
