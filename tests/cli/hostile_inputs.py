@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/cli/hostile_inputs.py OUT_DIR SAMPLE_KEYS
 
-Writes the hostile-input set of issue 7 into OUT_DIR (about 80 MB) and
+Writes the hostile-input set of issue 7 into OUT_DIR (about 140 MB) and
 OUT_DIR/expect.json: for each input, the verdict lines it must give and the
 reasons (or error) they must carry. Every signed message has a correct bh=
 and a wrong b=, so a verdict of signature_mismatch proves that the whole
@@ -154,6 +154,16 @@ fields = b"".join(b"X-A: %d\n" % i for i in range(9000))
 write("h10000.eml", HEAD + fields + sig("from:" + ":".join(["x-a"] * 9999)) +
       b"\nbody\n")
 expect["h10000.eml"] = {"lines": 1, "reasons": ["signature_mismatch"]}
+
+# 30 MB DKIM-Signature fields made of tiny tags, and of h= names.
+tags = ";".join("t%d=" % i for i in range(3000000)).encode()
+write("tiny_tags.eml", HEAD + b"DKIM-Signature: v=1; " + tags + b"\n" +
+      sig() + b"\nbody\n")
+expect["tiny_tags.eml"] = {"lines": 1,
+                           "reasons": ["sig_syntax", "signature_mismatch"]}
+del tags
+write("huge_h.eml", HEAD + sig("from" + ":x" * 15000000) + b"\nbody\n")
+expect["huge_h.eml"] = {"lines": 1, "reasons": ["sig_syntax"]}
 
 write("many_sigs.eml", HEAD + sig() * 1000 + b"\nbody\n")
 expect["many_sigs.eml"] = {"lines": 1, "reasons": ["signature_mismatch"] * 32 +

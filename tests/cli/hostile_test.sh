@@ -69,8 +69,8 @@ print("ok: %d inputs, %d verdict lines" % (len(expect), text.count("\n")))
 PY
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["exit_status"]==1 and s["reasons"]["too_many_headers"]==1, s' "$tmp/summary.json"
 # The human summary on standard error: counts by result, then by reason.
-grep -q '^dkimbatch: 20024 messages in .* errors=200[01][0-9]$' "$tmp/err"
-grep -q '^dkimbatch: reasons: signature_mismatch=41 .*too_many_headers=1' \
+grep -q '^dkimbatch: 20026 messages in .* errors=200[01][0-9]$' "$tmp/err"
+grep -q '^dkimbatch: reasons: signature_mismatch=42 .*too_many_headers=1' \
   "$tmp/err"
 
 # Each limit flag, raised or lowered, changes the verdict as documented.

@@ -267,21 +267,27 @@ TEST(TagList, DescribeErrorQuotesTheBadTagSpec) {
 namespace dkimbatch::engine {
 namespace {
 
-// A tag list of 200,000 tags: duplicates are found by sorting (linear-ish),
-// and the first duplicate in text order is the one reported.
-TEST(TagList, HugeListFindsFirstDuplicate) {
+// A list of kMaxTags tags: duplicates are found by sorting, and the first
+// duplicate in text order is the one reported; one tag more is an error.
+TEST(TagList, LongListFindsFirstDuplicateAndIsCapped) {
   std::string text;
-  for (int i = 0; i < 200000; ++i) text += "t" + std::to_string(i) + "=v;";
+  for (size_t i = 0; i < kMaxTags - 2; ++i) {
+    text += "t" + std::to_string(i) + "=v;";
+  }
   TagList list;
   ParseTagList(text, &list);
   EXPECT_TRUE(list.ok());
-  EXPECT_EQ(list.tags.size(), 200000u);
-  const size_t second_t5 = text.size();
-  text += "t7=x;t5=y;";
-  ParseTagList(text, &list);
+  EXPECT_EQ(list.tags.size(), kMaxTags - 2);
+  const size_t second_t7 = text.size();
+  ParseTagList(text + "t7=x;t5=y;", &list);
   ASSERT_EQ(list.error, TagListError::kDuplicate);
-  EXPECT_EQ(list.error_pos, second_t5);  // t7 comes first in the text
-  EXPECT_EQ(list.tags.size(), 200000u);
+  EXPECT_EQ(list.error_pos, second_t7);  // t7 comes first in the text
+  EXPECT_EQ(list.tags.size(), kMaxTags - 2);
+  ParseTagList(text + "u1=x;u2=y;u3=z", &list);
+  ASSERT_EQ(list.error, TagListError::kTooManyTags);
+  EXPECT_EQ(list.error_pos, text.size() + 10);
+  ParseTagList(text + "u1=x;u2=y", &list);
+  EXPECT_TRUE(list.ok());
 }
 
 // A duplicate comes before a later syntax error, and the reverse.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/signature.h"
 #include "engine/verifier.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_keys.h"
@@ -185,6 +186,26 @@ TEST_F(VerifierLimits, ReportedStringsAreCapped) {
   ASSERT_TRUE(v.message_id.has_value());
   EXPECT_EQ(v.message_id->size(), 1003u);  // 1000 bytes and "..."
   EXPECT_TRUE(v.message_id->ends_with("..."));
+}
+
+TEST(SignatureLimits, HugeHListIsSigSyntax) {
+  std::string names = "from";
+  for (size_t i = 0; i < kMaxSignedHeaders; ++i) names += ":x";
+  const std::string value =
+      " v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=AAAA; h=" + names;
+  Signature sig;
+  std::string detail;
+  EXPECT_EQ(ParseSignature(value, &sig, &detail), Reason::kSigSyntax);
+  EXPECT_NE(detail.find("more than 65536 header names"), std::string::npos);
+  names.resize(names.size() - 2);  // exactly kMaxSignedHeaders names
+  EXPECT_EQ(ParseSignature(
+                " v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=AAAA; "
+                "h=" +
+                    names,
+                &sig, &detail),
+            Reason::kOk)
+      << detail;
+  EXPECT_EQ(sig.signed_headers.size(), kMaxSignedHeaders);
 }
 
 }  // namespace
