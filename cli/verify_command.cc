@@ -275,6 +275,9 @@ int RunVerifyCommand(int argc, char** argv) {
     }
   }
   if (paths.empty()) return UsageError("no PATH given");
+  if (resume && out_path.empty()) {
+    return UsageError("--resume needs --out FILE");
+  }
 
   engine::KeyStore keys;
   if (!keys_path.empty()) {
@@ -298,9 +301,6 @@ int RunVerifyCommand(int argc, char** argv) {
                  "be temperror/key_unavailable\n");
   }
 
-  if (resume && out_path.empty()) {
-    return UsageError("--resume needs --out FILE");
-  }
   input.max_message_bytes = verify.max_message_bytes;
   io::InputReader reader(std::move(paths), input);
 
@@ -330,11 +330,16 @@ int RunVerifyCommand(int argc, char** argv) {
   if (!out_path.empty()) {
     absl::StatusOr<int> fd =
         io::OpenVerdictFile(out_path, resume, previous.whole_bytes);
-    if (fd.ok()) out = ::fdopen(*fd, "ab");
-    if (!fd.ok() || out == nullptr) {
+    if (!fd.ok()) {
       std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
-                   fd.ok() ? std::strerror(errno)
-                           : std::string(fd.status().message()).c_str());
+                   std::string(fd.status().message()).c_str());
+      return 2;
+    }
+    out = ::fdopen(*fd, "ab");
+    if (out == nullptr) {
+      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
+                   std::strerror(errno));
+      ::close(*fd);
       return 2;
     }
   }
