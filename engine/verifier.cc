@@ -60,6 +60,17 @@ void Describe(const Signature& sig, SignatureVerdict* v) {
   if (!sig.auid.empty()) v->i = Excerpt(sig.auid);
 }
 
+// NoteReportedField takes the first Message-ID and From of the header for
+// the verdict.
+void NoteReportedField(const HeaderField& field, Verdict* verdict) {
+  if (!verdict->message_id && EqualsIgnoreCase(field.name, "message-id")) {
+    verdict->message_id = Excerpt(UnfoldValue(field.value));
+  } else if (!verdict->from_domain && EqualsIgnoreCase(field.name, "from")) {
+    std::optional<std::string> domain = FromDomain(field.value);
+    if (domain) verdict->from_domain = Excerpt(*domain);
+  }
+}
+
 // TooManySignatures is the entry that stands for the `count` DKIM-Signature
 // fields past the --max-signatures limit.
 SignatureVerdict TooManySignatures(size_t count, const VerifyOptions& options) {
@@ -104,14 +115,7 @@ Verdict Verifier::Verify(std::string_view text) {
     const HeaderField& field = message_.headers[i];
     if (field.name.empty()) continue;
     any_field = true;
-    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
-      verdict.message_id = Excerpt(UnfoldValue(field.value));
-    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
-      verdict.from_domain = FromDomain(field.value);
-      if (verdict.from_domain) {
-        verdict.from_domain = Excerpt(*verdict.from_domain);
-      }
-    }
+    NoteReportedField(field, &verdict);
   }
   if (!any_field) {
     verdict.error =
@@ -146,14 +150,8 @@ Verdict Verifier::VerdictOverLimit(std::string_view text, Reason reason,
   while (cursor.Next(&field)) {
     if (field.name.empty()) continue;
     any_field = true;
-    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
-      verdict.message_id = Excerpt(UnfoldValue(field.value));
-    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
-      verdict.from_domain = FromDomain(field.value);
-      if (verdict.from_domain) {
-        verdict.from_domain = Excerpt(*verdict.from_domain);
-      }
-    } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+    NoteReportedField(field, &verdict);
+    if (EqualsIgnoreCase(field.name, "dkim-signature")) {
       if (verdict.signatures.size() < options_.max_signatures) {
         Signature sig;
         std::string ignored;
