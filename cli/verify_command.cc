@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,11 +20,14 @@
 #include "cli/key_prefetch.h"
 #include "cli/pipeline.h"
 #include "cli/resolver_flags.h"
+#include "cli/run_summary.h"
 #include "engine/key_store.h"
 #include "engine/verifier.h"
 #include "io/input_reader.h"
+#include "io/jsonl_writer.h"
 #include "io/key_cache_reader.h"
 #include "io/timestamp.h"
+#include "io/verdict_file.h"
 
 namespace dkimbatch::cli {
 namespace {
@@ -54,6 +58,27 @@ constexpr char kUsage[] =
     "                       policy/future_timestamp (default 3600)\n"
     "  --format F           mbox quoting: mboxrd, mboxo or auto (default\n"
     "                       auto = mboxrd)\n"
+    "  --max-message-bytes N\n"
+    "                       larger messages are not verified: each of their\n"
+    "                       signatures is permerror/message_too_large\n"
+    "                       (default 67108864 = 64 MiB)\n"
+    "  --max-headers N      messages with more header fields are not\n"
+    "                       verified: permerror/too_many_headers (default\n"
+    "                       10000)\n"
+    "  --max-signatures N   check at most N DKIM-Signature fields per "
+    "message;\n"
+    "                       one more entry, permerror/too_many_signatures,\n"
+    "                       counts the rest (default 32)\n"
+    "  --max-key-bits N     larger RSA keys are permerror/key_too_large\n"
+    "                       (default 8192, at most 16384)\n"
+    "  --resume             with --out FILE: keep the verdict lines FILE\n"
+    "                       already holds (dropping a cut-off last line),\n"
+    "                       skip that many messages of the same inputs and\n"
+    "                       append the rest, so FILE ends up as one whole\n"
+    "                       run would have written it\n"
+    "  --summary FILE       write the run summary as JSON to FILE\n"
+    "  --progress           a progress line every 2 s on standard error\n"
+    "                       (default: only when it is a terminal)\n"
     "  --quiet              no progress or summary on standard error\n"
     "  -h, --help           this help\n"
     "\n"
@@ -86,27 +111,38 @@ bool ParseInt(std::string_view text, long long min, long long max,
   return true;
 }
 
+// SkipDone reads past the `done.lines` messages that the verdict file
+// already holds and checks that the last of them is the message its last
+// line is for (same source, index and offset). Returns "" or the problem.
+std::string SkipDone(const io::VerdictFileState& done,
+                     io::InputReader* reader) {
+  io::RawMessage msg;
+  for (uint64_t i = 0; i < done.lines; ++i) {
+    if (!reader->Next(&msg)) {
+      return "it holds " + std::to_string(done.lines) +
+             " verdict lines, the inputs only " + std::to_string(i) +
+             " messages";
+    }
+  }
+  if (done.lines == 0) return std::string();
+  io::MessageLocation where;
+  where.source = *msg.source;
+  where.index = msg.index;
+  where.offset = msg.offset;
+  std::string prefix;
+  io::AppendVerdictLinePrefix(where, &prefix);
+  if (!done.last_line.starts_with(prefix)) {
+    return "its line " + std::to_string(done.lines) + " starts '" +
+           done.last_line.substr(0, prefix.size()) + "', but message " +
+           std::to_string(done.lines) + " of the inputs is '" + prefix + "'";
+  }
+  return std::string();
+}
+
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "dkimbatch verify: %s\n", message.c_str());
   std::fprintf(stderr, "Try 'dkimbatch verify --help'.\n");
   return 2;
-}
-
-void PrintSummary(const RunStats& stats) {
-  std::fprintf(stderr, "dkimbatch: %llu messages in %.2f s (%.0f msgs/s):",
-               static_cast<unsigned long long>(stats.messages), stats.elapsed_s,
-               stats.elapsed_s > 0
-                   ? static_cast<double>(stats.messages) / stats.elapsed_s
-                   : 0.0);
-  for (size_t r = 0; r < stats.by_result.size(); ++r) {
-    if (stats.by_result[r] == 0) continue;
-    std::fprintf(
-        stderr, " %s=%llu",
-        std::string(engine::ResultWord(static_cast<engine::Result>(r))).c_str(),
-        static_cast<unsigned long long>(stats.by_result[r]));
-  }
-  std::fprintf(stderr, " errors=%llu\n",
-               static_cast<unsigned long long>(stats.errors));
 }
 
 }  // namespace
@@ -130,6 +166,9 @@ int RunVerifyCommand(int argc, char** argv) {
   io::InputOptions input;
   input.defer_unquote = true;  // un-quoting runs in the parallel stage
   bool quiet = false;
+  bool resume = false;
+  bool progress = false;
+  std::string summary_path;
   std::vector<std::string> paths;
   bool resolve = false;
   bool now_given = false;
@@ -163,6 +202,14 @@ int RunVerifyCommand(int argc, char** argv) {
       resolve = true;
       continue;
     }
+    if (arg == "--resume") {
+      resume = true;
+      continue;
+    }
+    if (arg == "--progress") {
+      progress = true;
+      continue;
+    }
     // Options with a value: "--opt value" or "--opt=value".
     std::string_view name = arg;
     std::string value;
@@ -174,7 +221,9 @@ int RunVerifyCommand(int argc, char** argv) {
       if (name != "--keys" && name != "--now" && name != "--threads" &&
           name != "--out" && name != "--min-key-bits" && name != "--format" &&
           name != "--clock-skew" && name != "--keys-out" &&
-          !IsResolverFlag(name)) {
+          !IsResolverFlag(name) && name != "--max-message-bytes" &&
+          name != "--max-headers" && name != "--max-signatures" &&
+          name != "--max-key-bits" && name != "--summary") {
         return UsageError("unknown option '" + std::string(arg) + "'");
       }
       if (i + 1 >= argc) {
@@ -219,6 +268,32 @@ int RunVerifyCommand(int argc, char** argv) {
                           "'");
       }
       verify.clock_skew = n;
+    } else if (name == "--max-message-bytes") {
+      if (!ParseInt(value, 1, INT64_MAX, &n)) {
+        return UsageError("--max-message-bytes: expected a byte count, got '" +
+                          value + "'");
+      }
+      verify.max_message_bytes = static_cast<uint64_t>(n);
+    } else if (name == "--max-headers") {
+      if (!ParseInt(value, 1, 100000000, &n)) {
+        return UsageError("--max-headers: expected 1..100000000, got '" +
+                          value + "'");
+      }
+      verify.max_headers = static_cast<size_t>(n);
+    } else if (name == "--max-signatures") {
+      if (!ParseInt(value, 1, 100000, &n)) {
+        return UsageError("--max-signatures: expected 1..100000, got '" +
+                          value + "'");
+      }
+      verify.max_signatures = static_cast<size_t>(n);
+    } else if (name == "--max-key-bits") {
+      if (!ParseInt(value, 1024, 16384, &n)) {
+        return UsageError("--max-key-bits: expected 1024..16384, got '" +
+                          value + "'");
+      }
+      verify.max_key_bits = static_cast<int>(n);
+    } else if (name == "--summary") {
+      summary_path = value;
     } else if (name == "--format") {
       if (value == "mboxrd" || value == "auto") {
         input.mbox_format = io::MboxFormat::kMboxrd;
@@ -243,6 +318,9 @@ int RunVerifyCommand(int argc, char** argv) {
             "--resolve reads the input twice: save standard input to a file");
       }
     }
+  }
+  if (resume && out_path.empty()) {
+    return UsageError("--resume needs --out FILE");
   }
 
   engine::KeyStore keys;
@@ -280,27 +358,71 @@ int RunVerifyCommand(int argc, char** argv) {
     if (!now_given) verify.now = static_cast<int64_t>(std::time(nullptr));
   }
 
-  std::FILE* out = stdout;
-  if (!out_path.empty()) {
-    out = std::fopen(out_path.c_str(), "wb");
-    if (out == nullptr) {
-      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
-                   std::strerror(errno));
+  input.max_message_bytes = verify.max_message_bytes;
+  io::InputReader reader(std::move(paths), input);
+
+  // --resume: the lines already in FILE stand for the first messages of the
+  // same inputs, in order; check that they do, then skip those messages.
+  io::VerdictFileState previous;
+  if (resume) {
+    absl::StatusOr<io::VerdictFileState> state = io::ScanVerdictFile(out_path);
+    if (!state.ok()) {
+      std::fprintf(stderr, "dkimbatch verify: --resume: %s: %s\n",
+                   out_path.c_str(),
+                   std::string(state.status().message()).c_str());
+      return 2;
+    }
+    previous = *std::move(state);
+    std::string problem = SkipDone(previous, &reader);
+    if (!problem.empty()) {
+      std::fprintf(stderr,
+                   "dkimbatch verify: --resume: %s does not continue these "
+                   "inputs: %s\n",
+                   out_path.c_str(), problem.c_str());
       return 2;
     }
   }
-  if (!quiet && isatty(STDERR_FILENO)) pipeline.progress_interval_s = 2.0;
 
-  io::InputReader reader(std::move(paths), input);
+  std::FILE* out = stdout;
+  if (!out_path.empty()) {
+    absl::StatusOr<int> fd =
+        io::OpenVerdictFile(out_path, resume, previous.whole_bytes);
+    if (!fd.ok()) {
+      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
+                   std::string(fd.status().message()).c_str());
+      return 2;
+    }
+    out = ::fdopen(*fd, "ab");
+    if (out == nullptr) {
+      std::fprintf(stderr, "dkimbatch verify: --out %s: %s\n", out_path.c_str(),
+                   std::strerror(errno));
+      ::close(*fd);
+      return 2;
+    }
+  }
+  if (!quiet && (progress || isatty(STDERR_FILENO))) {
+    pipeline.progress_interval_s = 2.0;
+  }
+
   RunStats stats = RunVerify(&reader, keys, verify, pipeline, out);
   if (out != stdout && std::fclose(out) != 0) stats.write_failed = true;
-  if (!quiet) PrintSummary(stats);
+  const int exit_status =
+      stats.write_failed ? 1 : (reader.any_read_failed() ? 1 : 0);
+  RunSummary summary = MakeSummary(stats, previous.tally, exit_status);
+  if (!quiet) PrintSummary(summary);
+  if (!summary_path.empty()) {
+    absl::Status status = WriteSummaryJson(summary, summary_path);
+    if (!status.ok()) {
+      std::fprintf(stderr, "dkimbatch verify: --summary %s: %s\n",
+                   summary_path.c_str(), std::string(status.message()).c_str());
+      return 1;
+    }
+  }
   if (stats.write_failed) {
     std::fprintf(stderr, "dkimbatch verify: writing verdicts failed: %s\n",
                  std::strerror(errno));
-    return 1;
   }
-  return reader.any_read_failed() ? 1 : 0;
+  return exit_status;
 }
 
 }  // namespace dkimbatch::cli

@@ -21,8 +21,8 @@ namespace {
 constexpr size_t kScanLimit = 4096;
 
 void AppendByScan(const Message& message,
-                  std::span<const std::string_view> signed_headers,
-                  Canon canon, size_t exclude_index, std::string* out) {
+                  std::span<const std::string_view> signed_headers, Canon canon,
+                  size_t exclude_index, std::string* out) {
   const size_t n = message.headers.size();
   absl::InlinedVector<bool, 64> used(n, false);
   if (exclude_index < n) used[exclude_index] = true;
@@ -61,9 +61,8 @@ void AppendByIndex(const Message& message,
     if (it == by_name.end()) continue;
     Fields& fields = it->second;
     if (fields.taken >= fields.indices.size()) continue;
-    AppendCanonicalHeader(canon,
-                          message.headers[fields.indices[fields.taken++]].raw,
-                          true, out);
+    AppendCanonicalHeader(
+        canon, message.headers[fields.indices[fields.taken++]].raw, true, out);
   }
 }
 

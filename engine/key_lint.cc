@@ -166,6 +166,12 @@ void RecordLinter::ParseTags() {
         Add(LintSeverity::kError, "bad_value",
             "invalid character in tag value " + quoted, pos);
         break;
+      case TagListError::kTooManyTags:
+        Add(LintSeverity::kError, "too_many_tags",
+            "more tag-specs than any key record needs: verifiers reject the "
+            "whole record (key_syntax)",
+            pos);
+        return;  // nothing more worth reading
       case TagListError::kOk:
         break;
     }

@@ -123,8 +123,7 @@ Reason CheckKeyForSignature(const KeyRecord& key, const Signature& sig,
   if (!key.services.empty() && !ColonListHas(key.services, "*") &&
       !ColonListHas(key.services, "email")) {
     return Fail(Reason::kKeyServiceMismatch,
-                "key s=" + Excerpt(key.services) + " excludes email",
-                detail);
+                "key s=" + Excerpt(key.services) + " excludes email", detail);
   }
   if (key.strict && !EqualsIgnoreCase(sig.auid_domain, sig.sdid)) {
     return Fail(Reason::kKeyStrictSubdomain,

@@ -5,6 +5,8 @@
 // must be within d=.
 #include "engine/signature.h"
 
+#include <algorithm>
+
 #include "engine/base64.h"
 #include "engine/internal/ascii.h"
 
@@ -202,7 +204,15 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
   }
   out->signed_headers.clear();
-  if (!SplitColonList(tags.Find("h")->value, &out->signed_headers)) {
+  const std::string_view h = tags.Find("h")->value;
+  if (static_cast<size_t>(std::count(h.begin(), h.end(), ':')) >=
+      kMaxSignedHeaders) {
+    return Fail(Reason::kSigSyntax,
+                "h= lists more than " + std::to_string(kMaxSignedHeaders) +
+                    " header names",
+                detail);
+  }
+  if (!SplitColonList(h, &out->signed_headers)) {
     return Fail(Reason::kSigSyntax, "empty header name in h=", detail);
   }
   bool from_signed = false;

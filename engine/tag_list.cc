@@ -83,6 +83,9 @@ void ParseTags(std::string_view text, TagList* out) {
     tag.value = text.substr(vb, ve - vb);
     tag.value_begin = value_begin;
     tag.value_end = end;
+    if (out->tags.size() == kMaxTags) {
+      return fail(TagListError::kTooManyTags, name_begin);
+    }
     out->tags.push_back(tag);
     pos = end + 1;
   }
@@ -151,6 +154,8 @@ std::string_view TagListErrorText(TagListError error) {
       return "invalid character in tag value";
     case TagListError::kDuplicate:
       return "duplicate tag";
+    case TagListError::kTooManyTags:
+      return "more than 1000 tags";
   }
   return "?";
 }

@@ -32,7 +32,13 @@ enum class TagListError {
   kMissingEquals,  // a tag-spec without '='
   kBadValue,       // a value character outside the grammar (e.g. a control)
   kDuplicate,      // the same tag name twice
+  kTooManyTags,    // more than kMaxTags tag-specs
 };
+
+// A tag list may hold at most this many tags. DKIM defines about fifteen;
+// the cap keeps a hostile 50 MB header of "a=;b=;..." from costing a tag
+// (48 bytes) per 4 bytes of input.
+inline constexpr size_t kMaxTags = 1000;
 
 struct TagList {
   absl::InlinedVector<Tag, 16> tags;

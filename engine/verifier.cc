@@ -23,6 +23,9 @@ namespace {
 using internal::EqualsIgnoreCase;
 using internal::Excerpt;
 
+// The largest RSA modulus OpenSSL verifies (OPENSSL_RSA_MAX_MODULUS_BITS).
+constexpr int kMaxRsaBits = 16384;
+
 void Finish(SignatureVerdict* v, Reason reason, std::string_view detail = {}) {
   v->reason = reason;
   v->result = ResultOf(reason);
@@ -74,6 +77,17 @@ void Describe(const Signature& sig, SignatureVerdict* v) {
     Set(&v->i, sig.auid);
   } else {
     v->i.reset();
+  }
+}
+
+// NoteReportedField takes the first Message-ID and From of the header for
+// the verdict (VerdictOverLimit; Verify does the same in place).
+void NoteReportedField(const HeaderField& field, Verdict* verdict) {
+  if (!verdict->message_id && EqualsIgnoreCase(field.name, "message-id")) {
+    verdict->message_id = Excerpt(UnfoldValue(field.value));
+  } else if (!verdict->from_domain && EqualsIgnoreCase(field.name, "from")) {
+    std::optional<std::string> domain = FromDomain(field.value);
+    if (domain) verdict->from_domain = Excerpt(*domain);
   }
 }
 
@@ -181,14 +195,8 @@ Verdict Verifier::VerdictOverLimit(std::string_view text, Reason reason,
   while (cursor.Next(&field)) {
     if (field.name.empty()) continue;
     any_field = true;
-    if (!verdict.message_id && EqualsIgnoreCase(field.name, "message-id")) {
-      verdict.message_id = Excerpt(UnfoldValue(field.value));
-    } else if (!verdict.from_domain && EqualsIgnoreCase(field.name, "from")) {
-      verdict.from_domain = FromDomain(field.value);
-      if (verdict.from_domain) {
-        verdict.from_domain = Excerpt(*verdict.from_domain);
-      }
-    } else if (EqualsIgnoreCase(field.name, "dkim-signature")) {
+    NoteReportedField(field, &verdict);
+    if (EqualsIgnoreCase(field.name, "dkim-signature")) {
       if (verdict.signatures.size() < options_.max_signatures) {
         Signature sig;
         std::string ignored;
@@ -285,8 +293,11 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   reason = CheckKeyForSignature(key.record, sig, &detail);
   if (reason != Reason::kOk) return Finish(v, reason, detail);
   // An RSA key of B bits takes about B/8 bytes of DER plus a few dozen of
-  // framing: refuse larger p= (its parse was cheap; its use would not be).
-  const size_t max_der = static_cast<size_t>(options_.max_key_bits) / 8 + 64;
+  // framing. Keys up to OpenSSL's 16,384-bit maximum are decoded (so the
+  // verdict can say their size); a larger p= is refused undecoded.
+  const size_t max_der =
+      static_cast<size_t>(std::max(options_.max_key_bits, kMaxRsaBits)) / 8 +
+      64;
   if (key.record.type == KeyType::kRsa &&
       key.record.public_key.size() > max_der) {
     return Finish(v, Reason::kKeyTooLarge,

@@ -40,7 +40,7 @@ struct VerifyOptions {
   // checked; one more entry (too_many_signatures) counts the rest.
   size_t max_signatures = 32;
   // Larger RSA keys are permerror/key_too_large (RSA verification cost
-  // grows with the square of the size).
+  // grows with the square of the size). At most 16384, OpenSSL's limit.
   int max_key_bits = 8192;
 };
 

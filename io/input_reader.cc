@@ -53,7 +53,9 @@ bool InputReader::Next(RawMessage* out) {
         out->index = next_index_++;
         out->offset = message.offset;
         out->file = current_;
-        if (options_.defer_unquote) {
+        if (message.raw.size() > options_.max_message_bytes) {
+          out->bytes = message.raw;  // too large to verify: never copied
+        } else if (options_.defer_unquote) {
           out->quoting = options_.mbox_format;
           out->bytes = message.raw;
         } else if (NeedsUnquote(message.raw, options_.mbox_format)) {

@@ -47,6 +47,10 @@ struct InputOptions {
   // ResolveBytes), so that it runs in parallel and in the consumer's own
   // reused buffer rather than in the serial reader.
   bool defer_unquote = false;
+  // An mbox message larger than this (as stored) is not un-quoted: it will
+  // not be verified (engine::VerifyOptions::max_message_bytes), so it is
+  // never copied either.
+  uint64_t max_message_bytes = UINT64_MAX;
 };
 
 class InputReader {

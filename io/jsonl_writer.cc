@@ -190,8 +190,7 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-void AppendVerdictLine(const MessageLocation& where,
-                       const engine::Verdict& verdict, std::string* out) {
+void AppendVerdictLinePrefix(const MessageLocation& where, std::string* out) {
   out->push_back('{');
   AppendKey("source", out);
   AppendJsonString(where.source, out);
@@ -204,6 +203,11 @@ void AppendVerdictLine(const MessageLocation& where,
     AppendUnsigned(*where.offset, out);
     out->push_back(',');
   }
+}
+
+void AppendVerdictLine(const MessageLocation& where,
+                       const engine::Verdict& verdict, std::string* out) {
+  AppendVerdictLinePrefix(where, out);
   AppendKey("message_id", out);
   AppendOptionalString(verdict.message_id, out);
   out->push_back(',');

@@ -35,6 +35,11 @@ void AppendJsonString(std::string_view text, std::string* out);
 void AppendVerdictLine(const MessageLocation& where,
                        const engine::Verdict& verdict, std::string* out);
 
+// AppendVerdictLinePrefix appends the start of the verdict line for `where`
+// (`{"source":...,"index":...,` and the offset, if any): the bytes by which
+// `dkimbatch verify --resume` recognises the last message already written.
+void AppendVerdictLinePrefix(const MessageLocation& where, std::string* out);
+
 }  // namespace dkimbatch::io
 
 #endif  // DKIMBATCH_IO_JSONL_WRITER_H_

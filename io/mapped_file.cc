@@ -182,9 +182,11 @@ MappedFile::~MappedFile() {
 
 absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
     const std::string& path) {
-  // Blocks on a FIFO until a writer opens it, as `cat fifo` does: a FIFO named
-  // on the command line is the user's choice (directory walks skip FIFOs).
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO that no process writes to must not hang the
+  // run (e.g. `dkimbatch verify dir/*` reaching one). Reading it then gives
+  // end-of-file at once (empty input); a FIFO or pipe whose writer is there
+  // (`<(...)`) is read to the end, waiting in poll() when it is slow.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     return absl::ErrnoToStatus(errno, "cannot open");
   }

@@ -19,9 +19,11 @@ class MappedFile {
   // Open maps the regular file at `path` read-only. An empty file gives an
   // empty view; files under 64 KiB are read into memory instead of mapped.
   // A FIFO or character device (e.g. a shell's `<(...)`) is read to its end,
-  // and refused past 1 GiB. Returns an error Status (with errno text, e.g.
-  // "cannot open: No such file or directory") when the file cannot be opened,
-  // read or mapped, or is a directory, socket or block device.
+  // and refused past 1 GiB; a FIFO that no process has open for writing
+  // reads as empty at once (it never blocks the run). Returns an error Status
+  // (with errno text, e.g. "cannot open: No such file or directory") when the
+  // file cannot be opened, read or mapped, or is a directory, socket or block
+  // device.
   static absl::StatusOr<std::shared_ptr<const MappedFile>> Open(
       const std::string& path);
 

@@ -40,6 +40,7 @@ export TMPDIR=$PWD/build-fuzz/tmp
 
 printf '%-14s %8s %12s %8s %8s %9s\n' target seconds execs exec/s cov findings
 failed=0
+passed=0
 for t in $targets; do
   corpus=build-fuzz/corpus/$t
   artifacts=build-fuzz/artifacts/$t
@@ -57,13 +58,16 @@ for t in $targets; do
   if [ "$status" != 0 ] && [ "$findings" = 0 ]; then findings=1; fi
   printf '%-14s %8s %12s %8s %8s %9s\n' "$t" "$seconds" "${execs:-?}" \
     "${rate:-?}" "${cov:-?}" "$findings"
-  if [ "$findings" != 0 ]; then
-    failed=1
+  if [ "$findings" = 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
     echo "fuzz.sh: $t: finding(s) in $artifacts (log $log):" >&2
     grep -E 'ERROR|FUZZ_CHECK|runtime error|Test unit written' "$log" \
       | head -5 >&2 || true
   fi
 done
+echo "fuzz: $passed passed, $failed failed"
 if [ "$failed" != 0 ]; then
   echo "fuzz.sh: FAILED: findings above" >&2
   exit 1

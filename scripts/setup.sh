@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/setup.sh: install every build and test dependency from Debian 12
-# packages, then configure and build dkimbatch in build/ (Release).
+# packages (clang and libclang-rt-14-dev for the libFuzzer targets of
+# scripts/fuzz.sh), then configure and build dkimbatch in build/ (Release).
 # Idempotent and non-interactive; stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography python3-dkim time
   libunbound-dev nsd ldnsutils dns-root-data openssl
+  clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -21,8 +21,17 @@ expect 2 verify --now yesterday x.eml
 expect 2 verify --threads 0 x.eml
 expect 2 verify --format maildir x.eml
 expect 2 verify --keys /nonexistent/keys.jsonl x.eml
+expect 2 verify --resume x.eml                  # --resume needs --out
+expect 2 verify --max-message-bytes 0 x.eml
+expect 2 verify --max-headers -1 x.eml
+expect 2 verify --max-signatures 0 x.eml
+expect 2 verify --max-key-bits 16385 x.eml     # past OpenSSL's limit
+expect 2 verify --max-key-bits=512 x.eml
+expect 2 verify --summary
 help=$("$bin" verify --help)
-for opt in --keys --now --threads --out --min-key-bits --allow-sha1 --format; do
+for opt in --keys --now --threads --out --min-key-bits --allow-sha1 --format \
+    --max-message-bytes --max-headers --max-signatures --max-key-bits \
+    --resume --summary --progress --quiet; do
   grep -q -- "$opt" <<<"$help" || { echo "FAIL: --help lacks $opt"; fail=1; }
 done
 exit $fail

@@ -215,3 +215,31 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace dkimbatch::engine
+
+namespace dkimbatch::engine {
+namespace {
+
+TEST(Message, FieldLimitStopsParsing) {
+  const std::string text = "A: 1\r\nB: 2\r\n continued\r\nC: 3\r\n\r\nbody";
+  Message msg;
+  EXPECT_TRUE(ParseMessage(text, &msg, 3));
+  EXPECT_EQ(msg.headers.size(), 3u);
+  EXPECT_EQ(msg.body, "body");
+  EXPECT_FALSE(ParseMessage(text, &msg, 2));
+  ASSERT_EQ(msg.headers.size(), 2u);
+  EXPECT_EQ(msg.headers[1].raw, "B: 2\r\n continued\r\n");
+  EXPECT_TRUE(msg.body.empty());
+}
+
+TEST(Message, HeaderCursorWalksWithoutStoring) {
+  const std::string text = " lead\nA: 1\nnot a field\nB:2\n\nbody\n";
+  HeaderCursor cursor(text);
+  HeaderField field;
+  std::vector<std::string> names;
+  while (cursor.Next(&field)) names.emplace_back(field.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"", "A", "", "B"}));
+  EXPECT_EQ(cursor.body(), "body\n");
+}
+
+}  // namespace
+}  // namespace dkimbatch::engine

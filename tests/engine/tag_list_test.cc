@@ -263,3 +263,41 @@ TEST(TagList, DescribeErrorQuotesTheBadTagSpec) {
 
 }  // namespace
 }  // namespace dkimbatch::engine
+
+namespace dkimbatch::engine {
+namespace {
+
+// A list of kMaxTags tags: duplicates are found by sorting, and the first
+// duplicate in text order is the one reported; one tag more is an error.
+TEST(TagList, LongListFindsFirstDuplicateAndIsCapped) {
+  std::string text;
+  for (size_t i = 0; i < kMaxTags - 2; ++i) {
+    text += "t" + std::to_string(i) + "=v;";
+  }
+  TagList list;
+  ParseTagList(text, &list);
+  EXPECT_TRUE(list.ok());
+  EXPECT_EQ(list.tags.size(), kMaxTags - 2);
+  const size_t second_t7 = text.size();
+  ParseTagList(text + "t7=x;t5=y;", &list);
+  ASSERT_EQ(list.error, TagListError::kDuplicate);
+  EXPECT_EQ(list.error_pos, second_t7);  // t7 comes first in the text
+  EXPECT_EQ(list.tags.size(), kMaxTags - 2);
+  ParseTagList(text + "u1=x;u2=y;u3=z", &list);
+  ASSERT_EQ(list.error, TagListError::kTooManyTags);
+  EXPECT_EQ(list.error_pos, text.size() + 10);
+  ParseTagList(text + "u1=x;u2=y", &list);
+  EXPECT_TRUE(list.ok());
+}
+
+// A duplicate comes before a later syntax error, and the reverse.
+TEST(TagList, FirstProblemInTextOrderWins) {
+  TagList list;
+  ParseTagList("a=1; b=2; a=3; =x", &list);
+  EXPECT_EQ(list.error, TagListError::kDuplicate);
+  ParseTagList("a=1; =x; a=3", &list);
+  EXPECT_EQ(list.error, TagListError::kEmptyName);
+}
+
+}  // namespace
+}  // namespace dkimbatch::engine

@@ -22,8 +22,7 @@ namespace {
 using dkimbatch::engine::ByteSink;
 using dkimbatch::engine::Canon;
 
-using BodyCanonFn = uint64_t (*)(Canon, std::string_view, uint64_t,
-                                 ByteSink*);
+using BodyCanonFn = uint64_t (*)(Canon, std::string_view, uint64_t, ByteSink*);
 
 struct BodyImpl {
   const char* name;
@@ -58,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string want = canon == Canon::kRelaxed
                                ? dkimbatch::testutil::RefRelaxedBody(body)
                                : dkimbatch::testutil::RefSimpleBody(body);
-  const std::string want_prefix =
-      want.substr(0, static_cast<size_t>(std::min<uint64_t>(limit, want.size())));
+  const std::string want_prefix = want.substr(
+      0, static_cast<size_t>(std::min<uint64_t>(limit, want.size())));
   for (const BodyImpl& impl : kBodyImpls) {
     std::string got;
     dkimbatch::engine::StringSink sink(&got);

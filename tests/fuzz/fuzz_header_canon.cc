@@ -32,8 +32,7 @@ struct HeaderImpl {
 // branch lands, add a row for every header kernel it brings (scalar twin,
 // AVX2, AVX-512 from engine/canon/dispatch.cc), as in fuzz_body_canon.cc.
 constexpr HeaderImpl kHeaderImpls[] = {
-    {"engine AppendCanonicalHeader",
-     &dkimbatch::engine::AppendCanonicalHeader},
+    {"engine AppendCanonicalHeader", &dkimbatch::engine::AppendCanonicalHeader},
 };
 
 // RefSimpleHeader: §3.4.1, no change but bare LF read as CRLF; the final

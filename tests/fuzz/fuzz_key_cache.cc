@@ -17,8 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dkimbatch::io::KeyCacheStats stats;
   dkimbatch::io::ParseKeyCache(text, "keys.jsonl", &store, &stats);
   FUZZ_CHECK(stats.snapshots <= stats.lines);
-  FUZZ_CHECK(stats.snapshots + stats.warnings.size() +
-                 stats.warnings_dropped ==
+  FUZZ_CHECK(stats.snapshots + stats.warnings.size() + stats.warnings_dropped ==
              stats.lines);
   FUZZ_CHECK(store.num_snapshots() == stats.snapshots);
   for (int64_t now : {INT64_MIN, int64_t{0}, int64_t{1767312000}, INT64_MAX}) {

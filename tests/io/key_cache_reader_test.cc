@@ -402,3 +402,23 @@ TEST(KeyCacheReader, LoadsSharedConformanceCache) {
 
 }  // namespace
 }  // namespace dkimbatch::io
+
+namespace dkimbatch::io {
+namespace {
+
+TEST(KeyCacheReader, WarningsAreCappedAndCounted) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "garbage\n";
+  text += R"({"name":"sel._domainkey.example.com","rcode":"NXDOMAIN"})";
+  engine::KeyStore store;
+  KeyCacheStats stats;
+  ParseKeyCache(text, "keys.jsonl", &store, &stats);
+  EXPECT_EQ(stats.lines, 1001u);
+  EXPECT_EQ(stats.snapshots, 1u);
+  EXPECT_EQ(stats.warnings.size(), kMaxKeyCacheWarnings);
+  EXPECT_EQ(stats.warnings_dropped, 1000u - kMaxKeyCacheWarnings);
+  EXPECT_EQ(stats.warnings.back().substr(0, 15), "keys.jsonl:100:");
+}
+
+}  // namespace
+}  // namespace dkimbatch::io

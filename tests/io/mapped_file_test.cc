@@ -110,10 +110,12 @@ TEST_F(MappedFileTest, FifoIsReadToTheEnd) {
   std::string path = root_ + "/fifo";
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   // More than a pipe buffer, so reader and writer must really interleave.
+  // The writer has the FIFO open before the reader comes (as with `<(...)`);
+  // O_RDWR opens a FIFO without waiting for a reader.
   const std::string content = Content(300000);
+  int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
   std::thread writer([&] {
-    int fd = ::open(path.c_str(), O_WRONLY);
-    ASSERT_GE(fd, 0);
     size_t done = 0;
     while (done < content.size()) {
       ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -126,6 +128,14 @@ TEST_F(MappedFileTest, FifoIsReadToTheEnd) {
   writer.join();
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_TRUE((*file)->data() == content);
+}
+
+TEST_F(MappedFileTest, FifoWithoutWriterIsEmptyAtOnce) {
+  std::string path = root_ + "/lonely-fifo";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  auto file = MappedFile::Open(path);  // must not block
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE((*file)->data().empty());
 }
 
 TEST_F(MappedFileTest, CharacterDeviceIsRead) {
