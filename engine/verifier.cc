@@ -11,6 +11,7 @@
 #include "engine/canon/body_canon.h"
 #include "engine/canon/header_canon.h"
 #include "engine/crypto/public_key.h"
+#include "engine/crypto/rsa_batch.h"
 #include "engine/header_hash.h"
 #include "engine/internal/ascii.h"
 #include "engine/key_record.h"
@@ -72,15 +73,49 @@ Verdict Verifier::Verify(std::string_view text) {
   for (size_t i = 0; i < message_.headers.size(); ++i) {
     const HeaderField& field = message_.headers[i];
     if (EqualsIgnoreCase(field.name, "dkim-signature")) {
-      verdict.signatures.push_back(VerifyOne(field, i));
+      verdict.signatures.push_back(
+          VerifyOne(field, i, verdict.signatures.size()));
     }
   }
   verdict.dkim = MessageResult(verdict.signatures);
   return verdict;
 }
 
+void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
+  const size_t pending = pending_.size();
+  const size_t queued = rsa_queue_.size();
+  deferred_into_ = out;
+  try {
+    *out = Verify(text);
+  } catch (...) {
+    // Nothing may stay queued for a verdict the caller will not get.
+    deferred_into_ = nullptr;
+    pending_.erase(pending_.begin() + static_cast<ptrdiff_t>(pending),
+                   pending_.end());
+    rsa_queue_.Truncate(queued);
+    throw;
+  }
+  deferred_into_ = nullptr;
+}
+
+void Verifier::Flush() {
+  rsa_queue_.Run();
+  for (const Pending& p : pending_) {
+    if (!rsa_queue_.Result(p.ticket)) {
+      SignatureVerdict& v = p.verdict->signatures[p.signature];
+      v = Finish(std::move(v), Reason::kSignatureMismatch);
+    }
+  }
+  for (const Pending& p : pending_) {
+    p.verdict->dkim = MessageResult(p.verdict->signatures);
+  }
+  pending_.clear();
+  rsa_queue_.Clear();
+}
+
 SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
-                                     size_t field_index) {
+                                     size_t field_index,
+                                     size_t signature_index) {
   SignatureVerdict v;
   Signature sig;
   std::string detail;
@@ -181,9 +216,20 @@ SignatureVerdict Verifier::VerifyOne(const HeaderField& field,
   digest_.Write(header_data_);
   size_t header_hash_len = digest_.Final(header_hash);
   std::span<const uint8_t> header_digest(header_hash, header_hash_len);
-  bool ok = sig.algorithm == Algorithm::kEd25519Sha256
-                ? VerifyEd25519(public_key, header_digest, sig.b)
-                : VerifyRsa(public_key, hash, header_digest, sig.b);
+  bool ok;
+  if (sig.algorithm == Algorithm::kEd25519Sha256) {
+    ok = VerifyEd25519(public_key, header_digest, sig.b);
+  } else if (deferred_into_ != nullptr && public_key.rsa_batch != nullptr) {
+    // Provisionally valid: Flush() turns a failed check into
+    // signature_mismatch, which takes precedence over the policy below.
+    pending_.push_back(Pending{
+        deferred_into_, signature_index,
+        rsa_queue_.Add(*public_key.rsa_batch, hash, header_digest, sig.b),
+        public_key.rsa_batch});
+    ok = true;
+  } else {
+    ok = VerifyRsa(public_key, hash, header_digest, sig.b);
+  }
   if (!ok) return Finish(std::move(v), Reason::kSignatureMismatch);
 
   // Policy on a signature that verified (RFC 8301, §3.5 t=).

@@ -8,10 +8,13 @@
 #define DKIMBATCH_ENGINE_VERIFIER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/crypto/digest.h"
+#include "engine/crypto/rsa_verify_queue.h"
 #include "engine/key_store.h"
 #include "engine/message.h"
 #include "engine/verdict.h"
@@ -34,14 +37,40 @@ class Verifier {
   // Never fails: problems are signature reasons or `Verdict::error`.
   Verdict Verify(std::string_view message);
 
+  // VerifyDeferred is Verify for callers that verify several messages before
+  // they need the verdicts (a pipeline batch): it fills `*out` as Verify
+  // would, except that the RSA signature checks the batched verifier takes
+  // (rsa_batch.h: RsaBatchAvailable() and a key it handles) are queued.
+  // Until the next Flush() such a signature reads as if its check passed;
+  // Flush() makes the failed ones signature_mismatch and recomputes
+  // out->dkim, so the verdicts end up identical to Verify's. `*out` must stay
+  // at its address, untouched, until Flush() returns.
+  void VerifyDeferred(std::string_view message, Verdict* out);
+
+  // Flush runs the queued RSA checks, 8 per kernel call, and completes the
+  // verdicts VerifyDeferred left pending.
+  void Flush();
+
  private:
-  SignatureVerdict VerifyOne(const HeaderField& field, size_t field_index);
+  // A signature whose RSA check waits in rsa_queue_.
+  struct Pending {
+    Verdict* verdict;
+    size_t signature;  // index in verdict->signatures
+    size_t ticket;     // in rsa_queue_
+    std::shared_ptr<const RsaBatchKey> key;  // alive until Flush()
+  };
+
+  SignatureVerdict VerifyOne(const HeaderField& field, size_t field_index,
+                             size_t signature_index);
 
   const KeyStore& keys_;
   VerifyOptions options_;
   Message message_;
   Digest digest_;
   std::string header_data_;
+  Verdict* deferred_into_ = nullptr;  // set while VerifyDeferred runs
+  RsaVerifyQueue rsa_queue_;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace dkimbatch::engine

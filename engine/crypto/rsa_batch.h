@@ -56,7 +56,7 @@ struct RsaBatchItem {
 };
 
 // RsaBatchAvailable reports whether the IFMA kernel runs here: the CPU (and
-// OS) support AVX-512F and AVX-512 IFMA, and the environment variable
+// OS) support AVX-512F, AVX-512VL and AVX-512 IFMA, and the environment variable
 // DKIMBATCH_NO_IFMA is unset, empty or "0". Decided once per process.
 // Callers verify through OpenSSL when it is false: the scalar kernel is a
 // reference, slower than OpenSSL.

@@ -29,7 +29,7 @@ struct RsaLane {
 // Pow65537Scalar computes one lane. `limbs` is 20, 40, 60 or 79.
 void Pow65537Scalar(int limbs, const RsaLane& lane);
 
-// IfmaKernelSupported reports whether the CPU and OS run AVX-512F and
+// IfmaKernelSupported reports whether the CPU and OS run AVX-512F, VL and
 // AVX-512 IFMA code.
 bool IfmaKernelSupported();
 

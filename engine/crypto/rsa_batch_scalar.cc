@@ -61,11 +61,16 @@ template <int L>
 void Reduce(uint64_t* t, const uint64_t* n, uint64_t k0, uint64_t* out) {
   for (int i = 0; i < L; ++i) {
     const uint64_t m = MulLo(0, t[i], k0);
-    for (int j = 0; j < L; ++j) {
+    // Limb i becomes t[i] + lo(n_0 m), a multiple of 2^52 since
+    // lo(n_0 m) = -t[i] mod 2^52: only its carry is needed.
+    const uint64_t carry = (t[i] >> kLimbBits) + ((t[i] & kLimbMask) != 0);
+    for (int j = 1; j < L; ++j) {
       t[i + j] = MulLo(t[i + j], n[j], m);
+    }
+    for (int j = 0; j < L; ++j) {
       t[i + j + 1] = MulHi(t[i + j + 1], n[j], m);
     }
-    t[i + 1] += t[i] >> kLimbBits;
+    t[i + 1] += carry;
   }
   uint64_t carry = 0;
   for (int j = 0; j < L; ++j) {
