@@ -111,8 +111,8 @@ const std::vector<std::unique_ptr<Key>>& Keys(int bits, size_t count) {
   static std::map<int, std::vector<std::unique_ptr<Key>>> keys;
   std::vector<std::unique_ptr<Key>>& v = keys[bits];
   while (v.size() < count) {
-    v.push_back(MakeKey(bits, 8, 1000 * static_cast<uint64_t>(bits) +
-                                     v.size()));
+    v.push_back(
+        MakeKey(bits, 8, 1000 * static_cast<uint64_t>(bits) + v.size()));
   }
   return v;
 }
@@ -124,8 +124,8 @@ std::vector<RsaBatchItem> Items(int bits, size_t lanes, bool distinct_keys) {
   for (size_t i = 0; i < lanes; ++i) {
     const Key& key = *keys[distinct_keys ? i : 0];
     const Signed& s = key.sigs[i % key.sigs.size()];
-    items.push_back(RsaBatchItem{&key.batch, HashAlg::kSha256, s.digest,
-                                 s.signature});
+    items.push_back(
+        RsaBatchItem{&key.batch, HashAlg::kSha256, s.digest, s.signature});
   }
   return items;
 }
@@ -178,7 +178,8 @@ void BM_RsaBatch(benchmark::State& state) {
   std::unique_ptr<bool[]> out(new bool[lanes]);
   bool ok = true;
   for (auto _ : state) {
-    engine::RsaBatchVerifyWith(kernel, items, std::span<bool>(out.get(), lanes));
+    engine::RsaBatchVerifyWith(kernel, items,
+                               std::span<bool>(out.get(), lanes));
     for (size_t i = 0; i < lanes; ++i) ok &= out[i];
   }
   if (!ok) state.SkipWithError("verification failed");

@@ -55,8 +55,8 @@ class Verifier {
   // A signature whose RSA check waits in rsa_queue_.
   struct Pending {
     Verdict* verdict;
-    size_t signature;  // index in verdict->signatures
-    size_t ticket;     // in rsa_queue_
+    size_t signature;                        // index in verdict->signatures
+    size_t ticket;                           // in rsa_queue_
     std::shared_ptr<const RsaBatchKey> key;  // alive until Flush()
   };
 

@@ -121,8 +121,8 @@ bool PreChecks(const RsaBatchItem& item) {
   if (std::memcmp(item.signature.data(), key.modulus_be.data(), k) >= 0) {
     return false;
   }
-  const size_t prefix =
-      item.alg == HashAlg::kSha256 ? sizeof(kSha256Prefix) : sizeof(kSha1Prefix);
+  const size_t prefix = item.alg == HashAlg::kSha256 ? sizeof(kSha256Prefix)
+                                                     : sizeof(kSha1Prefix);
   return prefix + item.digest.size() + 11 <= k;
 }
 
@@ -198,9 +198,8 @@ std::optional<RsaBatchKey> RsaBatchKey::Make(
 
   // R^2 mod n with R = 2^(52 * limbs).
   std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-  std::unique_ptr<BIGNUM, BnFree> n(
-      BN_bin2bn(modulus_be.data(), static_cast<int>(modulus_be.size()),
-                nullptr));
+  std::unique_ptr<BIGNUM, BnFree> n(BN_bin2bn(
+      modulus_be.data(), static_cast<int>(modulus_be.size()), nullptr));
   std::unique_ptr<BIGNUM, BnFree> rr(BN_new());
   if (!ctx || !n || !rr || BN_set_bit(rr.get(), 2 * kLimbBits * limbs) != 1 ||
       BN_mod(rr.get(), rr.get(), n.get(), ctx.get()) != 1) {
@@ -233,9 +232,9 @@ bool RsaBatchAvailable() {
 }
 
 void RsaBatchVerify(std::span<const RsaBatchItem> items, std::span<bool> out) {
-  RsaBatchVerifyWith(RsaBatchAvailable() ? RsaBatchKernel::kIfma
-                                         : RsaBatchKernel::kScalar,
-                     items, out);
+  RsaBatchVerifyWith(
+      RsaBatchAvailable() ? RsaBatchKernel::kIfma : RsaBatchKernel::kScalar,
+      items, out);
 }
 
 void RsaBatchVerifyWith(RsaBatchKernel kernel,

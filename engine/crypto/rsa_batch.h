@@ -28,7 +28,7 @@ inline constexpr size_t kRsaBatchLanes = 8;
 // modulus in 52-bit limbs and its Montgomery constants, computed once per
 // key (the parsed-key cache keeps it next to the EVP_PKEY).
 struct RsaBatchKey {
-  static constexpr int kMaxLimbs = 79;          // 4096-bit moduli
+  static constexpr int kMaxLimbs = 79;  // 4096-bit moduli
   static constexpr size_t kMaxModulusBytes = 512;
 
   // Make prepares the key with big-endian modulus `modulus_be` (leading zero
@@ -56,8 +56,8 @@ struct RsaBatchItem {
 };
 
 // RsaBatchAvailable reports whether the IFMA kernel runs here: the CPU (and
-// OS) support AVX-512F, AVX-512VL and AVX-512 IFMA, and the environment variable
-// DKIMBATCH_NO_IFMA is unset, empty or "0". Decided once per process.
+// OS) support AVX-512F, AVX-512VL and AVX-512 IFMA, and the environment
+// variable DKIMBATCH_NO_IFMA is unset, empty or "0". Decided once per process.
 // Callers verify through OpenSSL when it is false: the scalar kernel is a
 // reference, slower than OpenSSL.
 bool RsaBatchAvailable();

@@ -84,9 +84,8 @@ DKB_TARGET_IFMA inline typename W::V CarryOfCleared(typename W::V t) {
   using U = typename W::U;
   const U u = reinterpret_cast<U>(t);
   // A lanewise comparison is 0 or all ones (-1).
-  return reinterpret_cast<typename W::V>((u >> kLimbBits) -
-                                         reinterpret_cast<U>((u & kLimbMask) !=
-                                                             0));
+  return reinterpret_cast<typename W::V>(
+      (u >> kLimbBits) - reinterpret_cast<U>((u & kLimbMask) != 0));
 }
 
 // Product sets t[0, 2L) to a * b in unnormalized limbs. Limb t[i + j]

@@ -11,8 +11,12 @@ namespace dkimbatch::engine {
 size_t RsaVerifyQueue::Add(const RsaBatchKey& key, HashAlg alg,
                            std::span<const uint8_t> digest,
                            std::span<const uint8_t> signature) {
-  Entry entry{&key, alg, bytes_.size(), digest.size(),
-              bytes_.size() + digest.size(), signature.size()};
+  Entry entry{&key,
+              alg,
+              bytes_.size(),
+              digest.size(),
+              bytes_.size() + digest.size(),
+              signature.size()};
   bytes_.insert(bytes_.end(), digest.begin(), digest.end());
   bytes_.insert(bytes_.end(), signature.begin(), signature.end());
   entries_.push_back(entry);
@@ -35,8 +39,7 @@ void RsaVerifyQueue::Run() {
     const Entry& e = entries_[i];
     items_.push_back(RsaBatchItem{
         e.key, e.alg,
-        std::span<const uint8_t>(bytes_.data() + e.digest_offset,
-                                 e.digest_len),
+        std::span<const uint8_t>(bytes_.data() + e.digest_offset, e.digest_len),
         std::span<const uint8_t>(bytes_.data() + e.signature_offset,
                                  e.signature_len)});
   }

@@ -4,8 +4,8 @@
 // keys (raw private operation through EVP), and cheap "multi-prime" keys,
 // n a product of several random 256-bit primes, made with BIGNUM and signed
 // through the CRT. Verification sees only n and e, so the cheap keys let the
-// differential test cover hundreds of moduli per size in a second, where
-// EVP key generation costs about a second per 4096-bit key.
+// differential test cover hundreds of moduli per size in about a second,
+// where EVP key generation costs about a second per 4096-bit key.
 #ifndef DKIMBATCH_TESTS_ENGINE_CRYPTO_RSA_TEST_KEYS_H_
 #define DKIMBATCH_TESTS_ENGINE_CRYPTO_RSA_TEST_KEYS_H_
 
@@ -109,22 +109,33 @@ class EvpSigner : public RsaSigner {
   PkeyPtr key_;
 };
 
-// MultiPrimeSigner: n = p_1 ... p_m of exactly `bits` bits, e = 65537.
+// MultiPrimeSigner: n = p_1 ... p_m of exactly `bits` bits, e = 65537. The
+// 256-bit factors come from a shared pool (moduli may share factors, which
+// verification cannot tell), and a fresh last prime sizes n, so every
+// modulus is new. With `deterministic`, the primes (pool included) follow
+// from `seed` alone, for fuzz targets whose findings must replay.
 class MultiPrimeSigner : public RsaSigner {
  public:
-  explicit MultiPrimeSigner(int bits) : n_(NewBn()), e_(NewBn()) {
+  MultiPrimeSigner(int bits, uint64_t seed, bool deterministic = false)
+      : n_(NewBn()), e_(NewBn()), seed_(seed), deterministic_(deterministic) {
     BnCtxPtr ctx(BN_CTX_new());
     BN_set_word(e_.get(), 65537);
     BN_one(n_.get());
+    const std::vector<BIGNUM*>& pool = Pool(deterministic);
+    std::vector<bool> used(pool.size(), false);
     for (int made = 0; made + 256 < bits; made += 256) {
-      BnPtr p = Prime(256, ctx.get());
-      BN_mul(n_.get(), n_.get(), p.get(), ctx.get());
-      primes_.push_back(std::move(p));
+      size_t i = static_cast<size_t>(Next(&seed_) % pool.size());
+      while (used[i]) i = (i + 1) % pool.size();
+      used[i] = true;
+      BN_mul(n_.get(), n_.get(), pool[i], ctx.get());
+      primes_.push_back(BnPtr(BN_dup(pool[i])));
     }
     // The last prime fills n to exactly `bits` bits.
     BnPtr n = NewBn();
     for (;;) {
-      BnPtr p = Prime(bits - BN_num_bits(n_.get()), ctx.get());
+      BnPtr p = deterministic_ ? SeededPrime(bits - BN_num_bits(n_.get()),
+                                             &seed_, ctx.get())
+                               : Prime(bits - BN_num_bits(n_.get()));
       BN_mul(n.get(), n_.get(), p.get(), ctx.get());
       if (BN_num_bits(n.get()) == bits) {
         primes_.push_back(std::move(p));
@@ -134,8 +145,8 @@ class MultiPrimeSigner : public RsaSigner {
     n_ = std::move(n);
     // Per prime: d mod (p - 1) and the CRT coefficient (n/p)((n/p)^-1 mod p).
     for (const BnPtr& p : primes_) {
-      BnPtr p1 = NewBn(), d = NewBn(), m = NewBn(), minv = NewBn(),
-            c = NewBn(), rem = NewBn();
+      BnPtr p1 = NewBn(), d = NewBn(), m = NewBn(), minv = NewBn(), c = NewBn(),
+            rem = NewBn();
       BN_sub(p1.get(), p.get(), BN_value_one());
       if (BN_mod_inverse(d.get(), e_.get(), p1.get(), ctx.get()) == nullptr ||
           BN_div(m.get(), rem.get(), n_.get(), p.get(), ctx.get()) != 1 ||
@@ -154,8 +165,7 @@ class MultiPrimeSigner : public RsaSigner {
     BnPtr x = BnFromBytes(em), s = NewBn(), part = NewBn();
     BN_zero(s.get());
     for (size_t i = 0; i < primes_.size(); ++i) {
-      BN_mod_exp(part.get(), x.get(), d_[i].get(), primes_[i].get(),
-                 ctx.get());
+      BN_mod_exp(part.get(), x.get(), d_[i].get(), primes_[i].get(), ctx.get());
       BN_mod_mul(part.get(), part.get(), crt_[i].get(), n_.get(), ctx.get());
       BN_mod_add(s.get(), s.get(), part.get(), n_.get(), ctx.get());
     }
@@ -164,23 +174,70 @@ class MultiPrimeSigner : public RsaSigner {
   EVP_PKEY* Public() const override { return public_.get(); }
 
  private:
-  // Prime returns a random prime of `bits` bits with gcd(e, p - 1) = 1.
-  BnPtr Prime(int bits, BN_CTX* ctx) {
-    BnPtr p = NewBn(), p1 = NewBn(), g = NewBn();
-    for (;;) {
+  // Prime returns a random prime of `bits` bits with gcd(e, p - 1) = 1 (e =
+  // 65537 is prime: e must not divide p - 1).
+  static BnPtr Prime(int bits) {
+    BnPtr p = NewBn();
+    do {
       if (BN_generate_prime_ex(p.get(), bits, 0, nullptr, nullptr, nullptr) !=
           1) {
         std::abort();
       }
-      BN_sub(p1.get(), p.get(), BN_value_one());
-      BN_gcd(g.get(), p1.get(), e_.get(), ctx);
-      bool fresh = true;
-      for (const BnPtr& q : primes_) fresh &= BN_cmp(q.get(), p.get()) != 0;
-      if (BN_is_one(g.get()) && fresh) return p;
+    } while (BN_mod_word(p.get(), 65537) == 1);
+    return p;
+  }
+
+  // Next steps SplitMix64.
+  static uint64_t Next(uint64_t* state) {
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
+  // SeededPrime is Prime with the candidates drawn from `*state`: the
+  // first prime at or above a random odd number with its top two bits set.
+  static BnPtr SeededPrime(int bits, uint64_t* state, BN_CTX* ctx) {
+    Bytes start(static_cast<size_t>(bits + 7) / 8);
+    for (uint8_t& b : start) b = static_cast<uint8_t>(Next(state));
+    BnPtr p = BnFromBytes(start);
+    BN_mask_bits(p.get(), bits);
+    BN_set_bit(p.get(), bits - 1);
+    BN_set_bit(p.get(), bits - 2);
+    BN_set_bit(p.get(), 0);
+    while (BN_check_prime(p.get(), ctx, nullptr) != 1 ||
+           BN_mod_word(p.get(), 65537) == 1) {
+      BN_add_word(p.get(), 2);
     }
+    return p;
+  }
+
+  // Pool returns 48 distinct 256-bit primes, made once (random, or from a
+  // fixed seed).
+  static const std::vector<BIGNUM*>& Pool(bool deterministic) {
+    static auto make = [](bool seeded) {
+      auto* out = new std::vector<BIGNUM*>();
+      BnCtxPtr ctx(BN_CTX_new());
+      uint64_t state = 0x5eed;
+      while (out->size() < 48) {
+        BnPtr p = seeded ? SeededPrime(256, &state, ctx.get()) : Prime(256);
+        bool fresh = true;
+        for (BIGNUM* q : *out) fresh &= BN_cmp(q, p.get()) != 0;
+        if (fresh) out->push_back(p.release());
+      }
+      return out;
+    };
+    if (deterministic) {
+      static const std::vector<BIGNUM*>* seeded = make(true);
+      return *seeded;
+    }
+    static const std::vector<BIGNUM*>* random = make(false);
+    return *random;
   }
 
   BnPtr n_, e_;
+  uint64_t seed_;
+  bool deterministic_;
   std::vector<BnPtr> primes_, d_, crt_;
   PkeyPtr public_;
 };
