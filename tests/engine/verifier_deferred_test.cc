@@ -4,7 +4,8 @@
 // must give exactly the verdicts of Verify, message by message: passes,
 // signature mismatches, and the policy results that only apply to a
 // signature that verified (weak hash, small key, future t=), with keys the
-// batched verifier takes and keys it leaves to OpenSSL (e = 3, 512 bits).
+// batched verifier takes and keys it leaves to OpenSSL (e = 3, 512 and 1536
+// bits).
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
@@ -71,6 +72,7 @@ class VerifierDeferred : public ::testing::Test {
     Add("k1024", CachedRsa(1024));
     Add("k1024b", CachedRsa(1024, 1));
     Add("k512", CachedRsa(512));
+    Add("k1536", CachedRsa(1536));  // a size without a batched kernel
     Add("e3", RsaKeyE3());
     Add("ed", CachedEd25519());
     // A record whose key is not the one that signed.
@@ -103,7 +105,8 @@ class VerifierDeferred : public ::testing::Test {
   // Messages covering every way a deferred check can end.
   std::vector<std::string> Corpus() {
     std::vector<std::string> out;
-    for (const char* selector : {"k2048", "k1024", "k1024b", "e3", "k512"}) {
+    for (const char* selector :
+         {"k2048", "k1024", "k1024b", "e3", "k512", "k1536"}) {
       for (const char* a : {"rsa-sha256", "rsa-sha1"}) {
         const std::string signed_msg = Sign(kMessage, selector, a);
         out.push_back(signed_msg);

@@ -300,15 +300,19 @@ const std::vector<TestKey>& Keys() {
       int bits, evp, multi;
     };
     uint64_t seed = 1;
+    // Moduli a few bits short of a whole size are still k bytes long (k =
+    // 128, 256, 384, 512) and batched the same way.
     for (Plan p : {Plan{1024, 2, 64}, Plan{2048, 1, 48}, Plan{3072, 0, 16},
-                   Plan{4096, 0, 12}}) {
+                   Plan{4096, 0, 12}, Plan{1017, 0, 4}, Plan{1020, 0, 4},
+                   Plan{2044, 0, 4}, Plan{2047, 0, 4}, Plan{3070, 0, 4},
+                   Plan{4093, 0, 4}}) {
       for (int i = 0; i < (p.evp + kScale - 1) / kScale; ++i) {
         out->push_back(MakeTestKey(
             "evp" + std::to_string(p.bits) + "#" + std::to_string(i),
             std::make_unique<testutil::EvpSigner>(
                 testutil::GenerateRsa(p.bits))));
       }
-      for (int i = 0; i < p.multi / kScale; ++i) {
+      for (int i = 0; i < (p.multi + kScale - 1) / kScale; ++i) {
         out->push_back(MakeTestKey(
             "mp" + std::to_string(p.bits) + "#" + std::to_string(i),
             std::make_unique<testutil::MultiPrimeSigner>(p.bits, seed++)));
