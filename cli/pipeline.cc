@@ -4,8 +4,10 @@
 //   1. read   (serial, in order)  io::InputReader cuts messages out of mapped
 //                                 files into a Batch (bounded by messages and
 //                                 bytes);
-//   2. verify (parallel)          one engine::Verifier per worker thread turns
-//                                 each message into a verdict line;
+//   2. verify (parallel)          one engine::Verifier per worker thread
+//                                 verifies the batch's messages, then runs
+//                                 their RSA checks together (batched, IFMA)
+//                                 and turns each verdict into a line;
 //   3. write  (serial, in order)  the batch's lines go to the output and the
 //                                 run statistics.
 // At most 4 x threads batches are in flight, and batches are recycled, so
@@ -40,6 +42,7 @@ namespace {
 struct Batch {
   std::vector<io::RawMessage> messages;  // slots; the first `size` are used
   size_t size = 0;
+  std::vector<engine::Verdict> verdicts;  // reused, like `messages`
   std::string lines;
   uint64_t errors = 0;
   std::array<uint64_t, 7> by_result{};
@@ -76,11 +79,9 @@ class BatchPool {
   tbb::concurrent_queue<Batch*> free_;
 };
 
-// Per worker thread: a verifier, the verdict it reuses and a buffer for
-// un-quoted mbox messages.
+// Per worker thread: a verifier and a buffer for un-quoted mbox messages.
 struct Worker {
   engine::Verifier verifier;
-  engine::Verdict verdict;
   std::string unquoted;
 };
 
@@ -88,24 +89,27 @@ struct Worker {
 // message does not pin its size for the rest of the run.
 constexpr size_t kMaxKeptBuffer = 4 << 20;
 
-void VerifyOne(Worker& worker, const io::RawMessage& msg) {
-  engine::Verdict& verdict = worker.verdict;
+// VerifyOne verifies `msg` into `*out`, its RSA checks deferred to the
+// worker's next Flush() (a message that threw has nothing pending).
+void VerifyOne(Worker& worker, const io::RawMessage& msg,
+               engine::Verdict* out) {
   if (!msg.error.empty()) {
-    verdict.dkim = engine::Result::kNone;
-    verdict.signatures.clear();
-    verdict.message_id.reset();
-    verdict.from_domain.reset();
-    verdict.error = msg.error;
+    out->dkim = engine::Result::kNone;
+    out->signatures.clear();
+    out->message_id.reset();
+    out->from_domain.reset();
+    out->error = msg.error;
     return;
   }
   try {
-    worker.verifier.Verify(io::ResolveBytes(msg, &worker.unquoted), &verdict);
-    if (worker.unquoted.capacity() > kMaxKeptBuffer) {
-      std::string().swap(worker.unquoted);
-    }
+    worker.verifier.VerifyDeferred(io::ResolveBytes(msg, &worker.unquoted),
+                                   out);
   } catch (const std::exception& e) {
-    verdict = engine::Verdict();
-    verdict.error = std::string("internal error: ") + e.what();
+    *out = engine::Verdict();
+    out->error = std::string("internal error: ") + e.what();
+  }
+  if (worker.unquoted.capacity() > kMaxKeptBuffer) {
+    std::string().swap(worker.unquoted);
   }
 }
 
@@ -123,7 +127,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   tbb::enumerable_thread_specific<Worker> workers([&] {
-    return Worker{engine::Verifier(keys, verify_options), {}, {}};
+    return Worker{engine::Verifier(keys, verify_options), {}};
   });
   BatchPool pool;
   bool done = false;
@@ -158,10 +162,18 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   // 2. verify (parallel): verdict lines and counts for the whole batch.
   auto verify = [&](Batch* batch) -> Batch* {
     Worker& worker = workers.local();
+    if (batch->verdicts.size() < batch->size) {
+      batch->verdicts.resize(batch->size);
+    }
+    // Every message first; their RSA checks run together at Flush(), 8 per
+    // kernel call (engine/crypto/rsa_batch.h).
+    for (size_t k = 0; k < batch->size; ++k) {
+      VerifyOne(worker, batch->messages[k], &batch->verdicts[k]);
+    }
+    worker.verifier.Flush();
     for (size_t k = 0; k < batch->size; ++k) {
       io::RawMessage& msg = batch->messages[k];
-      VerifyOne(worker, msg);
-      const engine::Verdict& verdict = worker.verdict;
+      const engine::Verdict& verdict = batch->verdicts[k];
       io::AppendVerdictLine({*msg.source, msg.index, msg.offset}, verdict,
                             &batch->lines);
       if (!verdict.error.empty()) ++batch->errors;
@@ -170,19 +182,13 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
         ++batch->by_reason[static_cast<size_t>(sig.reason)];
       }
       // Keep the mapping of an mbox message that ends the batch (to release
-      // its pages after the write); drop every other mapping and buffer now,
-      // before the batch waits for its turn to be written.
-      if (k + 1 == batch->size && msg.offset && msg.file &&
-          msg.bytes.data() >= msg.file->data().data() &&
-          msg.bytes.data() <=
-              msg.file->data().data() + msg.file->data().size()) {
+      // its pages after the write); drop every other mapping now, before
+      // the batch waits for its turn to be written. (Mbox messages are
+      // views into their mapping: un-quoting is done in Worker::unquoted.)
+      if (k + 1 == batch->size && msg.offset && msg.file) {
         batch->tail_file = msg.file;
         batch->tail_end = static_cast<size_t>(
             msg.bytes.data() + msg.bytes.size() - msg.file->data().data());
-      } else if (k + 1 == batch->size && msg.offset && msg.file) {
-        // Un-quoted copy: release up to where the message started.
-        batch->tail_file = msg.file;
-        batch->tail_end = static_cast<size_t>(*msg.offset);
       }
       msg.file.reset();
       msg.source.reset();

@@ -113,6 +113,36 @@ Verdict Verifier::Verify(std::string_view text) {
   return verdict;
 }
 
+void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
+  const size_t pending = pending_.size();
+  const size_t queued = rsa_queue_.size();
+  deferred_into_ = out;
+  try {
+    Verify(text, out);
+  } catch (...) {
+    // Nothing may stay queued for a verdict the caller will not get.
+    deferred_into_ = nullptr;
+    pending_.resize(pending);
+    rsa_queue_.Truncate(queued);
+    throw;
+  }
+  deferred_into_ = nullptr;
+}
+
+void Verifier::Flush() {
+  rsa_queue_.Run();
+  for (const Pending& p : pending_) {
+    if (!rsa_queue_.Result(p.ticket)) {
+      Finish(p.signature, Reason::kSignatureMismatch);
+    }
+  }
+  for (const Pending& p : pending_) {
+    p.verdict->dkim = MessageResult(p.verdict->signatures);
+  }
+  pending_.clear();
+  rsa_queue_.Clear();
+}
+
 void Verifier::Verify(std::string_view text, Verdict* verdict) {
   // Memory kept from a hostile message is given back before the next one.
   constexpr size_t kKeepBytes = size_t{1} << 20;
@@ -356,9 +386,19 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   digest_.Write(header_data_);
   size_t header_hash_len = digest_.Final(header_hash);
   std::span<const uint8_t> header_digest(header_hash, header_hash_len);
-  bool ok = sig.algorithm == Algorithm::kEd25519Sha256
-                ? contexts_.VerifyEd25519(public_key, header_digest, sig.b)
-                : contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
+  bool ok;
+  if (sig.algorithm == Algorithm::kEd25519Sha256) {
+    ok = contexts_.VerifyEd25519(public_key, header_digest, sig.b);
+  } else if (deferred_into_ != nullptr && public_key.rsa_batch != nullptr) {
+    // Provisionally valid: Flush() turns a failed check into
+    // signature_mismatch, which takes precedence over the policy below.
+    pending_.push_back(Pending{
+        deferred_into_, v,
+        rsa_queue_.Add(*public_key.rsa_batch, hash, header_digest, sig.b)});
+    ok = true;
+  } else {
+    ok = contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
+  }
   if (!ok) return Finish(v, Reason::kSignatureMismatch);
 
   // Policy on a signature that verified (RFC 8301, §3.5 t=).

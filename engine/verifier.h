@@ -16,6 +16,7 @@
 
 #include "engine/canon/canon_mode.h"
 #include "engine/crypto/digest.h"
+#include "engine/crypto/rsa_verify_queue.h"
 #include "engine/crypto/verify_contexts.h"
 #include "engine/key_store.h"
 #include "engine/message.h"
@@ -58,6 +59,20 @@ class Verifier {
   // allocation-free form for a loop over many messages).
   void Verify(std::string_view message, Verdict* out);
 
+  // VerifyDeferred is Verify for callers that verify several messages before
+  // they need the verdicts (a pipeline batch): it fills `*out` as Verify
+  // would, except that the RSA signature checks the batched verifier takes
+  // (crypto/rsa_batch.h: RsaBatchAvailable() and a key it handles) are
+  // queued. Until the next Flush() such a signature reads as if its check
+  // passed; Flush() makes the failed ones signature_mismatch and recomputes
+  // out->dkim, so the verdicts end up identical to Verify's. `*out` must
+  // stay at its address, untouched, until Flush() returns.
+  void VerifyDeferred(std::string_view message, Verdict* out);
+
+  // Flush runs the queued RSA checks, 8 per kernel call, and completes the
+  // verdicts VerifyDeferred left pending.
+  void Flush();
+
  private:
   void VerifyOne(const HeaderField& field, size_t field_index,
                  SignatureVerdict* v);
@@ -93,6 +108,16 @@ class Verifier {
   std::string scratch_;
   std::string detail_;
   std::vector<CachedBodyHash> body_hashes_;  // of the current message
+
+  // A signature whose RSA check waits in rsa_queue_.
+  struct Pending {
+    Verdict* verdict;
+    SignatureVerdict* signature;  // in verdict->signatures
+    size_t ticket;                // in rsa_queue_
+  };
+  Verdict* deferred_into_ = nullptr;  // set while VerifyDeferred runs
+  RsaVerifyQueue rsa_queue_;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace dkimbatch::engine

@@ -3,12 +3,17 @@
 // Key decoding and EVP verification.
 #include "engine/crypto/public_key.h"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <vector>
+
+#include "engine/crypto/rsa_batch.h"
 
 namespace dkimbatch::engine {
 namespace {
@@ -74,6 +79,27 @@ EVP_PKEY* DecodeRsaPublicKey(std::span<const uint8_t> der) {
   return pkey;
 }
 
+// BatchKey prepares an RSA key for rsa_batch.h, or returns null when the
+// batched verifier does not take it.
+std::shared_ptr<const RsaBatchKey> BatchKey(const EVP_PKEY* pkey) {
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  std::shared_ptr<const RsaBatchKey> out;
+  if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) == 1 &&
+      EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1 &&
+      BN_num_bytes(n) <= static_cast<int>(RsaBatchKey::kMaxModulusBytes) &&
+      BN_num_bits(e) <= 32) {
+    std::vector<uint8_t> modulus(static_cast<size_t>(BN_num_bytes(n)));
+    BN_bn2bin(n, modulus.data());
+    std::optional<RsaBatchKey> key = RsaBatchKey::Make(modulus, BN_get_word(e));
+    if (key) out = std::make_shared<const RsaBatchKey>(*key);
+  }
+  BN_free(n);
+  BN_free(e);
+  ERR_clear_error();
+  return out;
+}
+
 }  // namespace
 
 void PkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
@@ -83,6 +109,7 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
   out->pkey.reset();
   out->type = type;
   out->bits = 0;
+  out->rsa_batch.reset();
   EVP_PKEY* pkey = nullptr;
   if (type == KeyType::kEd25519) {
     if (der.size() == 32) {
@@ -129,6 +156,9 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
   out->pkey.reset(pkey);
   // Ed25519 keys are reported by their size (256 bits), not OpenSSL's 253.
   out->bits = type == KeyType::kEd25519 ? 256 : EVP_PKEY_get_bits(pkey);
+  if (type == KeyType::kRsa && RsaBatchAvailable()) {
+    out->rsa_batch = BatchKey(pkey);
+  }
   return true;
 }
 
