@@ -368,6 +368,35 @@ TEST(SimdBodyCanon, LimitsInsideUncopiedSpans) {
   }
 }
 
+// Every l= from 0 to past the end, on short adversarial bodies: the cut
+// falls inside CRLF pairs, inserted CRs, collapsed WSP runs and trailing
+// empty lines.
+TEST(SimdBodyCanon, LimitAtEveryByte) {
+  const std::vector<std::string> bodies = {
+      "a  \t b \r\n\tc\n\n \r\n\r\n",
+      "x\ny\n\nz \n \n",
+      " \t \r \r\n\r\r\n  a\t\tb\r",
+      std::string(70, ' ') + "a" + std::string(70, '\t') + "b\n\n\n",
+      std::string(63, 'q') + " \r\n" + std::string(60, 'r') + "\t\n \n",
+  };
+  for (const std::string& body : bodies) {
+    for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
+      const uint64_t total =
+          RunBody(internal::CanonicalizeBodyScalar, canon, body, kNoBodyLimit)
+              .total;
+      for (uint64_t limit = 0; limit <= total + 1; ++limit) {
+        const BodyRun want =
+            RunBody(internal::CanonicalizeBodyScalar, canon, body, limit);
+        for (SimdLevel level : VectorLevels()) {
+          const BodyRun got = RunBody(BodyFnFor(level), canon, body, limit);
+          ASSERT_TRUE(got == want) << simd::SimdLevelName(level) << " limit "
+                                   << limit << " on " << Printable(body);
+        }
+      }
+    }
+  }
+}
+
 TEST(SimdBodyCanon, NullEmptyView) {
   EXPECT_TRUE(ExpectSameAsScalar(std::string_view(), "a null empty view"));
 }
