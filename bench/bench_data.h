@@ -143,9 +143,32 @@ inline std::string MakeBase64Body(size_t bytes, uint64_t seed) {
   return out;
 }
 
-// MakeBody picks the text (kind 0) or base64 (kind 1) body.
+// ToCrlf turns every LF into CRLF (mail as sent, and as some archives and
+// every Maildir written by a CRLF-preserving MTA store it).
+inline std::string ToCrlf(std::string_view lf_text) {
+  std::string out;
+  out.reserve(lf_text.size() + lf_text.size() / 32);
+  for (char c : lf_text) {
+    if (c == '\n') out.push_back('\r');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Body kinds: LF text, LF base64 attachment, CRLF text (about `bytes`
+// bytes before the CRs are added).
+enum BodyKind : int { kTextLf = 0, kBase64Lf = 1, kTextCrlf = 2 };
+
+// MakeBody picks the body of `kind`.
 inline std::string MakeBody(size_t bytes, int kind, uint64_t seed) {
-  return kind == 0 ? MakeTextBody(bytes, seed) : MakeBase64Body(bytes, seed);
+  switch (kind) {
+    case kTextLf:
+      return MakeTextBody(bytes, seed);
+    case kBase64Lf:
+      return MakeBase64Body(bytes, seed);
+    default:
+      return ToCrlf(MakeTextBody(bytes, seed));
+  }
 }
 
 // kPoolBytes is how much distinct input a benchmark of branchy scalar code

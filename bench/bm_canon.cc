@@ -1,7 +1,9 @@
 // bench/bm_canon.cc
 //
-// Header (simple, relaxed) and body (simple, relaxed) canonicalization,
-// into a null sink and into SHA-256, with a BM_Sha256 ceiling beside them.
+// Header (simple, relaxed) and body (simple, relaxed) canonicalization at
+// each SIMD level (scalar, avx2, avx512; a level this CPU cannot run is
+// skipped), into a null sink and into SHA-256, with a BM_Sha256 ceiling
+// beside them.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/simd_level.h"
 #include "engine/canon/body_canon.h"
 #include "engine/canon/header_canon.h"
 #include "engine/crypto/digest.h"
@@ -19,12 +22,15 @@ namespace dkimbatch::bench {
 namespace {
 
 using engine::Canon;
+using engine::simd::SimdLevel;
 
 // Header canonicalization of 15-field blocks (two folded Received fields
 // and a folded DKIM-Signature among them), appended into one string as the
 // verifier builds its header hash input; each iteration takes the next of
 // a pool of distinct blocks. Bytes are raw header bytes.
-void BM_HeaderCanon(benchmark::State& state, Canon canon) {
+void BM_HeaderCanon(benchmark::State& state, Canon canon, SimdLevel level) {
+  LevelScope scope(state, level);
+  if (!scope.ok()) return;
   std::vector<std::vector<std::string>> blocks;
   for (uint64_t i = 0; blocks.size() < PoolCount(1536); ++i) {
     blocks.push_back(HeaderBlock(0x4EAD + i));
@@ -51,8 +57,14 @@ void BM_HeaderCanon(benchmark::State& state, Canon canon) {
   state.counters["block_bytes"] =
       static_cast<double>(bytes) / static_cast<double>(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_HeaderCanon, relaxed, Canon::kRelaxed);
-BENCHMARK_CAPTURE(BM_HeaderCanon, simple, Canon::kSimple);
+BENCHMARK_CAPTURE(BM_HeaderCanon, relaxed_scalar, Canon::kRelaxed,
+                  SimdLevel::kScalar);
+BENCHMARK_CAPTURE(BM_HeaderCanon, relaxed_avx2, Canon::kRelaxed,
+                  SimdLevel::kAvx2);
+BENCHMARK_CAPTURE(BM_HeaderCanon, relaxed_avx512, Canon::kRelaxed,
+                  SimdLevel::kAvx512);
+// Simple header canonicalization is scalar at every level.
+BENCHMARK_CAPTURE(BM_HeaderCanon, simple, Canon::kSimple, SimdLevel::kScalar);
 
 // Bodies of one (size, kind) are a pool of distinct bodies (see kPoolBytes),
 // made once and shared by every benchmark, so all rows of one size measure
@@ -72,11 +84,12 @@ const std::vector<std::string>& Bodies(int64_t bytes, int64_t kind) {
   return it->second;
 }
 
-// Sizes 2 KB, 10 KB, 100 KB of typical text (b64:0), plus a base64
-// attachment-like body (b64:1).
+// Sizes 2 KB, 10 KB, 100 KB of typical text with LF line ends (kind:0, as
+// archives store it), a base64 attachment-like body (kind:1, LF), and the
+// same text with CRLF line ends (kind:2, as sent).
 void BodyArgs(benchmark::internal::Benchmark* b) {
-  b->ArgNames({"bytes", "b64"});
-  for (int64_t kind : {0, 1}) {
+  b->ArgNames({"bytes", "kind"});
+  for (int64_t kind : {kTextLf, kBase64Lf, kTextCrlf}) {
     for (int64_t size : {2 << 10, 10 << 10, 100 << 10}) {
       b->Args({size, kind});
     }
@@ -84,10 +97,12 @@ void BodyArgs(benchmark::internal::Benchmark* b) {
 }
 
 // Body canonicalization into a null sink (the canonicalizer alone) or
-// streamed into SHA-256 (the verifier's body hash). Named
-// BM_<Canon>Body/<isa>_<sink>/...: the engine has only the scalar
-// implementation today; SIMD variants get their own rows beside it.
-void BodyBench(benchmark::State& state, Canon canon, bool to_sha256) {
+// streamed into SHA-256 (the verifier's body hash), at one SIMD level.
+// Named BM_<Canon>Body/<isa>_<sink>/bytes:N/kind:K.
+void BodyBench(benchmark::State& state, Canon canon, SimdLevel level,
+               bool to_sha256) {
+  LevelScope scope(state, level);
+  if (!scope.ok()) return;
   const std::vector<std::string>& bodies =
       Bodies(state.range(0), state.range(1));
   NullSink null_sink;
@@ -119,16 +134,22 @@ void BodyBench(benchmark::State& state, Canon canon, bool to_sha256) {
       static_cast<double>(canonical_total) / static_cast<double>(bytes);
 }
 
-void BM_SimpleBody(benchmark::State& state, bool to_sha256) {
-  BodyBench(state, Canon::kSimple, to_sha256);
+void BM_SimpleBody(benchmark::State& state, SimdLevel level, bool to_sha256) {
+  BodyBench(state, Canon::kSimple, level, to_sha256);
 }
-void BM_RelaxedBody(benchmark::State& state, bool to_sha256) {
-  BodyBench(state, Canon::kRelaxed, to_sha256);
+void BM_RelaxedBody(benchmark::State& state, SimdLevel level, bool to_sha256) {
+  BodyBench(state, Canon::kRelaxed, level, to_sha256);
 }
-BENCHMARK_CAPTURE(BM_SimpleBody, scalar_null, false)->Apply(BodyArgs);
-BENCHMARK_CAPTURE(BM_SimpleBody, scalar_sha256, true)->Apply(BodyArgs);
-BENCHMARK_CAPTURE(BM_RelaxedBody, scalar_null, false)->Apply(BodyArgs);
-BENCHMARK_CAPTURE(BM_RelaxedBody, scalar_sha256, true)->Apply(BodyArgs);
+#define DKB_BODY_BENCH(fn, isa, level)                              \
+  BENCHMARK_CAPTURE(fn, isa##_null, level, false)->Apply(BodyArgs); \
+  BENCHMARK_CAPTURE(fn, isa##_sha256, level, true)->Apply(BodyArgs)
+DKB_BODY_BENCH(BM_SimpleBody, scalar, SimdLevel::kScalar);
+DKB_BODY_BENCH(BM_SimpleBody, avx2, SimdLevel::kAvx2);
+DKB_BODY_BENCH(BM_SimpleBody, avx512, SimdLevel::kAvx512);
+DKB_BODY_BENCH(BM_RelaxedBody, scalar, SimdLevel::kScalar);
+DKB_BODY_BENCH(BM_RelaxedBody, avx2, SimdLevel::kAvx2);
+DKB_BODY_BENCH(BM_RelaxedBody, avx512, SimdLevel::kAvx512);
+#undef DKB_BODY_BENCH
 
 // The ceiling: SHA-256 of the raw body bytes in one Write, no
 // canonicalization at all.

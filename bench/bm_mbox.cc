@@ -1,7 +1,8 @@
 // bench/bm_mbox.cc
 //
 // mbox splitting (io::MboxSplitter) and un-quoting checks over a synthetic
-// ~64 MB in-memory mbox.
+// ~64 MB in-memory mbox, at each SIMD level of the separator scan (a level
+// this CPU cannot run is skipped).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -12,11 +13,13 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/simd_level.h"
 #include "io/mbox.h"
 
 namespace dkimbatch::bench {
 namespace {
 
+using engine::simd::SimdLevel;
 constexpr size_t kMboxBytes = size_t{64} << 20;
 
 struct Corpus {
@@ -90,8 +93,10 @@ const Corpus& GetCorpus() {
 }
 
 // Splitting the whole mbox into message views; bytes are mbox bytes.
-void BM_MboxSplit(benchmark::State& state) {
+void BM_MboxSplit(benchmark::State& state, SimdLevel level) {
   const Corpus& c = GetCorpus();
+  LevelScope scope(state, level);
+  if (!scope.ok()) return;
   size_t messages = 0;
   for (auto _ : state) {
     io::MboxSplitter splitter(c.data);
@@ -109,12 +114,19 @@ void BM_MboxSplit(benchmark::State& state) {
   state.counters["messages"] = static_cast<double>(messages);
   state.counters["mbox_MB"] = static_cast<double>(c.data.size()) / (1 << 20);
 }
-BENCHMARK(BM_MboxSplit)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplit, scalar, SimdLevel::kScalar)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplit, avx2, SimdLevel::kAvx2)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplit, avx512, SimdLevel::kAvx512)
+    ->Unit(benchmark::kMillisecond);
 
 // NeedsUnquote over every message (the reader asks it of each one); arg 0 is
 // mboxo, 1 is mboxrd.
-void BM_NeedsUnquote(benchmark::State& state) {
+void BM_NeedsUnquote(benchmark::State& state, SimdLevel level) {
   const Corpus& c = GetCorpus();
+  LevelScope scope(state, level);
+  if (!scope.ok()) return;
   const auto format =
       state.range(0) == 0 ? io::MboxFormat::kMboxo : io::MboxFormat::kMboxrd;
   size_t hits = 0;
@@ -129,7 +141,17 @@ void BM_NeedsUnquote(benchmark::State& state) {
                           static_cast<int64_t>(c.raws.size()));
   state.counters["need_unquote"] = static_cast<double>(hits);
 }
-BENCHMARK(BM_NeedsUnquote)
+BENCHMARK_CAPTURE(BM_NeedsUnquote, scalar, SimdLevel::kScalar)
+    ->ArgName("mboxrd")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NeedsUnquote, avx2, SimdLevel::kAvx2)
+    ->ArgName("mboxrd")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NeedsUnquote, avx512, SimdLevel::kAvx512)
     ->ArgName("mboxrd")
     ->Arg(0)
     ->Arg(1)

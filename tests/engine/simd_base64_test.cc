@@ -184,6 +184,10 @@ TEST(SimdBase64, NeverReadsOutsideTheValue) {
   }
 }
 
+TEST(SimdBase64, NullEmptyView) {
+  EXPECT_TRUE(ExpectSameAsScalar(std::string_view(), "a null empty view"));
+}
+
 TEST(SimdBase64, PublicEntryPointFollowsTheActiveLevel) {
   const SimdLevel saved = simd::ActiveSimdLevel();
   for (SimdLevel level : simd::SupportedSimdLevels()) {

@@ -41,15 +41,15 @@ BodyFn BodyFnFor(SimdLevel level) {
   return internal::CanonicalizeBodyScalar;
 }
 
-struct Run {
+struct BodyRun {
   std::string bytes;
   uint64_t total = 0;
-  bool operator==(const Run&) const = default;
+  bool operator==(const BodyRun&) const = default;
 };
 
-Run RunBody(BodyFn fn, Canon canon, std::string_view body, uint64_t limit) {
+BodyRun RunBody(BodyFn fn, Canon canon, std::string_view body, uint64_t limit) {
   ChunkSink sink;
-  Run r;
+  BodyRun r;
   r.total = fn(canon, body, limit, &sink);
   r.bytes = std::move(sink.all);
   return r;
@@ -68,7 +68,7 @@ size_t FirstDifference(std::string_view a, std::string_view b) {
 bool ExpectSameAsScalar(std::string_view body, std::string_view label,
                         bool limits = true) {
   for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
-    const Run want =
+    const BodyRun want =
         RunBody(internal::CanonicalizeBodyScalar, canon, body, kNoBodyLimit);
     std::vector<uint64_t> limit_list = {kNoBodyLimit};
     if (limits) {
@@ -78,11 +78,11 @@ bool ExpectSameAsScalar(std::string_view body, std::string_view label,
     }
     for (SimdLevel level : VectorLevels()) {
       for (uint64_t limit : limit_list) {
-        const Run expected =
+        const BodyRun expected =
             limit == kNoBodyLimit
                 ? want
                 : RunBody(internal::CanonicalizeBodyScalar, canon, body, limit);
-        const Run got = RunBody(BodyFnFor(level), canon, body, limit);
+        const BodyRun got = RunBody(BodyFnFor(level), canon, body, limit);
         if (got == expected) continue;
         const size_t at = FirstDifference(got.bytes, expected.bytes);
         ADD_FAILURE() << simd::SimdLevelName(level) << " "
@@ -343,6 +343,62 @@ TEST(SimdBodyCanon, CleanCrlfBodyGoesToTheSinkUncopied) {
     }
     EXPECT_GE(uncopied, body.size() - 256) << simd::SimdLevelName(level);
   }
+}
+
+// l= limits that end inside (and right around) the spans handed to the
+// sink uncopied, and inside the edited blocks between them.
+TEST(SimdBodyCanon, LimitsInsideUncopiedSpans) {
+  std::string body;
+  RandomBytes rng(0xB0D7);
+  while (body.size() < 60000) {
+    body += rng.Below(40) == 0 ? "a  dirty\tline \r\n" : "clean line\r\n";
+  }
+  body += "\r\n";
+  for (SimdLevel level : VectorLevels()) {
+    for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
+      for (uint64_t limit = 0; limit < body.size() + 10; limit += 997) {
+        const BodyRun want =
+            RunBody(internal::CanonicalizeBodyScalar, canon, body, limit);
+        const BodyRun got = RunBody(BodyFnFor(level), canon, body, limit);
+        ASSERT_EQ(got.total, want.total) << limit;
+        ASSERT_TRUE(got.bytes == want.bytes)
+            << simd::SimdLevelName(level) << " limit " << limit;
+      }
+    }
+  }
+}
+
+// Every l= from 0 to past the end, on short adversarial bodies: the cut
+// falls inside CRLF pairs, inserted CRs, collapsed WSP runs and trailing
+// empty lines.
+TEST(SimdBodyCanon, LimitAtEveryByte) {
+  const std::vector<std::string> bodies = {
+      "a  \t b \r\n\tc\n\n \r\n\r\n",
+      "x\ny\n\nz \n \n",
+      " \t \r \r\n\r\r\n  a\t\tb\r",
+      std::string(70, ' ') + "a" + std::string(70, '\t') + "b\n\n\n",
+      std::string(63, 'q') + " \r\n" + std::string(60, 'r') + "\t\n \n",
+  };
+  for (const std::string& body : bodies) {
+    for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
+      const uint64_t total =
+          RunBody(internal::CanonicalizeBodyScalar, canon, body, kNoBodyLimit)
+              .total;
+      for (uint64_t limit = 0; limit <= total + 1; ++limit) {
+        const BodyRun want =
+            RunBody(internal::CanonicalizeBodyScalar, canon, body, limit);
+        for (SimdLevel level : VectorLevels()) {
+          const BodyRun got = RunBody(BodyFnFor(level), canon, body, limit);
+          ASSERT_TRUE(got == want) << simd::SimdLevelName(level) << " limit "
+                                   << limit << " on " << Printable(body);
+        }
+      }
+    }
+  }
+}
+
+TEST(SimdBodyCanon, NullEmptyView) {
+  EXPECT_TRUE(ExpectSameAsScalar(std::string_view(), "a null empty view"));
 }
 
 // The public entry point runs the level set with SetSimdLevel().

@@ -194,6 +194,10 @@ TEST(SimdHeaderCanon, NeverReadsOutsideTheField) {
   }
 }
 
+TEST(SimdHeaderCanon, NullEmptyView) {
+  EXPECT_TRUE(ExpectSameAsScalar(std::string_view(), "a null empty view"));
+}
+
 TEST(SimdHeaderCanon, PublicEntryPointFollowsTheActiveLevel) {
   const std::string raw = "SubJect :  a \r\n\t b  \r\n";
   const SimdLevel saved = simd::ActiveSimdLevel();
