@@ -17,13 +17,13 @@
 namespace dkimbatch::cli {
 
 KeyScan ScanKeyNames(std::vector<std::string> paths,
-                     const io::InputOptions& options) {
+                     const io::InputOptions& options, bool report_errors) {
   KeyScan scan;
   io::InputReader reader(std::move(paths), options);
   io::RawMessage msg;
   while (reader.Next(&msg)) {
     if (!msg.error.empty()) {
-      if (msg.read_failed) {
+      if (msg.read_failed && report_errors) {
         std::fprintf(stderr, "dkimbatch: %s: %s\n", msg.source->c_str(),
                      msg.error.c_str());
       }
@@ -125,7 +125,7 @@ int ResolveMissingKeys(const std::vector<std::string>& paths,
     return 2;
   }
   // Unreadable inputs are reported by the verification run itself.
-  KeyScan scan = ScanKeyNames(paths, input);
+  KeyScan scan = ScanKeyNames(paths, input, /*report_errors=*/false);
   std::vector<std::string> missing;
   for (const std::string& name : scan.names) {
     if (keys->Find(name, now) == nullptr) missing.push_back(name);

@@ -26,9 +26,10 @@ struct KeyScan {
 
 // ScanKeyNames reads every message of `paths` and collects the distinct key
 // names of its DKIM-Signature fields (engine/key_name.h). Inputs that cannot
-// be read are reported on standard error and set `read_failed`.
+// be read set `read_failed` and, with `report_errors`, are reported on
+// standard error.
 KeyScan ScanKeyNames(std::vector<std::string> paths,
-                     const io::InputOptions& options);
+                     const io::InputOptions& options, bool report_errors);
 
 struct FetchStats {
   std::array<uint64_t, 4> by_rcode{};  // indexed by engine::DnsRcode

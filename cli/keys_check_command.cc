@@ -255,7 +255,6 @@ void PrintJson(const CheckResult& r) {
 
 int RunKeysCheckCommand(int argc, char** argv) {
   io::ResolverOptions resolver_options;
-  resolver_options.timeout_s = 5;
   std::string domain, selector, private_key_path;
   std::vector<std::string> records;
   bool json = false;

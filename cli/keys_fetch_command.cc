@@ -134,7 +134,7 @@ int RunKeysFetchCommand(int argc, char** argv) {
                  std::string(resolver.status().message()).c_str());
     return 2;
   }
-  KeyScan scan = ScanKeyNames(std::move(paths), input);
+  KeyScan scan = ScanKeyNames(std::move(paths), input, /*report_errors=*/true);
   if (!quiet) {
     std::fprintf(
         stderr, "dkimbatch keys: %llu messages, %zu distinct key names\n",

@@ -19,8 +19,9 @@ const char kResolverHelp[] =
     "  --trust-anchor FILE  validate DNSSEC from these trust anchors (DS or\n"
     "                       DNSKEY records, e.g. /usr/share/dns/root.key);\n"
     "                       without it dnssec is 'unknown'\n"
-    "  --timeout SECS       give up on a name after SECS (default 10): it\n"
-    "                       is recorded as TIMEOUT\n"
+    "  --timeout SECS       give up on a name SECS after its query was sent\n"
+    "                       (default 10; libunbound retransmits within that\n"
+    "                       time): it is recorded as TIMEOUT\n"
     "  --concurrency N      queries in flight at most (default 256)\n";
 
 bool IsResolverFlag(std::string_view name) {

@@ -174,6 +174,7 @@ int RunVerifyCommand(int argc, char** argv) {
   bool now_given = false;
   std::string keys_out_path;
   io::ResolverOptions resolver_options;
+  std::string resolver_flag;  // the first resolver option given
 
   bool options_done = false;
   for (int i = 0; i < argc; ++i) {
@@ -247,6 +248,7 @@ int RunVerifyCommand(int argc, char** argv) {
     } else if (name == "--keys-out") {
       keys_out_path = value;
     } else if (IsResolverFlag(name)) {
+      if (resolver_flag.empty()) resolver_flag = std::string(name);
       std::string error;
       if (!ParseResolverFlag(name, value, &resolver_options, &error)) {
         return UsageError(error);
@@ -310,6 +312,9 @@ int RunVerifyCommand(int argc, char** argv) {
   if (paths.empty()) return UsageError("no PATH given");
   if (!resolve && !keys_out_path.empty()) {
     return UsageError("--keys-out needs --resolve");
+  }
+  if (!resolve && !resolver_flag.empty()) {
+    return UsageError(resolver_flag + " needs --resolve");
   }
   if (resolve) {
     for (const std::string& p : paths) {

@@ -21,6 +21,10 @@ if ! command -v nsd >/dev/null 2>&1; then
   echo "SKIP: nsd is not installed (scripts/setup.sh installs it)"
   exit 77
 fi
+for tool in openssl ldns-keygen ldns-signzone python3; do
+  command -v "$tool" >/dev/null 2>&1 \
+    || { echo "FAIL: $tool is missing (scripts/setup.sh installs it)"; exit 1; }
+done
 tmp=$(mktemp -d)
 # shellcheck source=../../scripts/dns/nsd_local.sh
 source "$scripts/dns/nsd_local.sh"
