@@ -95,7 +95,8 @@ constexpr char kUsage[] =
     "exit status: 0 when every input was read (whatever the verdicts), 1 when\n"
     "an input could not be read (it still gets a verdict line with "
     "\"error\"),\n"
-    "2 on a usage error.\n";
+    "2 on a usage error, or when --resume finds that FILE does not continue\n"
+    "these inputs (FILE is then left as it was).\n";
 
 bool ParseInt(std::string_view text, long long min, long long max,
               long long* out) {

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = TempPath();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   FUZZ_CHECK(f != nullptr);
-  FUZZ_CHECK(std::fwrite(data, 1, size, f) == size);
+  FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
   FUZZ_CHECK(std::fclose(f) == 0);
 
   for (MboxFormat format : {MboxFormat::kMboxrd, MboxFormat::kMboxo}) {

@@ -39,7 +39,12 @@ int main(int argc, char** argv) {
     std::ifstream in(file, std::ios::binary);
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
                             std::istreambuf_iterator<char>());
-    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()),
+    // As libFuzzer does, never pass a null pointer (an empty vector's data()
+    // may be null).
+    static const uint8_t kEmpty = 0;
+    LLVMFuzzerTestOneInput(bytes.empty()
+                               ? &kEmpty
+                               : reinterpret_cast<const uint8_t*>(bytes.data()),
                            bytes.size());
   }
   std::printf("replay: %zu inputs ran clean\n", files.size());
