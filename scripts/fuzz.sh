@@ -45,7 +45,9 @@ for t in $targets; do
   corpus=build-fuzz/corpus/$t
   artifacts=build-fuzz/artifacts/$t
   log=build-fuzz/logs/$t.log
-  mkdir -p "$corpus" "$artifacts"
+  # (A target with no seeds of its own, e.g. rsa_batch, still needs the
+  # folder: libFuzzer refuses to start on a missing corpus folder.)
+  mkdir -p "$corpus" "$artifacts" "build-fuzz/seeds/$t"
   status=0
   "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" \
