@@ -14,6 +14,7 @@
 
 #include "engine/canon/body_canon.h"
 #include "engine/canon/sink.h"
+#include "engine/simd/cpu.h"
 #include "tests/engine/reference_canon.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -29,14 +30,21 @@ struct BodyImpl {
   BodyCanonFn canonicalize;
 };
 
-// Implementations under test. TODO(lead): when the SIMD canonicalization
-// branch lands, add one row per kernel the CPU supports -- the scalar twin
-// and each AVX2 / AVX-512 body kernel of engine/canon/dispatch.cc (e.g. a
-// small wrapper that calls the relaxed_body kernel from the CanonKernels
-// table for that ISA) -- so that scalar and SIMD are compared byte for byte
-// with the reference, and with each other, on every input.
+// Implementations under test: the engine's entry point at every SIMD
+// level, so that scalar and vector kernels are each compared byte for byte
+// with the reference (and so with each other) on every input. On a CPU
+// without a level, SetSimdLevel refuses it and the previous level runs.
+template <dkimbatch::engine::simd::SimdLevel kLevel>
+uint64_t BodyAt(Canon canon, std::string_view body, uint64_t limit,
+                ByteSink* sink) {
+  dkimbatch::engine::simd::SetSimdLevel(kLevel);
+  return dkimbatch::engine::CanonicalizeBody(canon, body, limit, sink);
+}
+
 constexpr BodyImpl kBodyImpls[] = {
-    {"engine CanonicalizeBody", &dkimbatch::engine::CanonicalizeBody},
+    {"scalar", &BodyAt<dkimbatch::engine::simd::SimdLevel::kScalar>},
+    {"avx2", &BodyAt<dkimbatch::engine::simd::SimdLevel::kAvx2>},
+    {"avx512", &BodyAt<dkimbatch::engine::simd::SimdLevel::kAvx512>},
 };
 
 }  // namespace

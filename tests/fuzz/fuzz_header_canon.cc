@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/canon/header_canon.h"
+#include "engine/simd/cpu.h"
 #include "tests/engine/reference_canon.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -28,11 +29,21 @@ struct HeaderImpl {
   HeaderCanonFn canonicalize;
 };
 
-// Implementations under test. TODO(lead): when the SIMD canonicalization
-// branch lands, add a row for every header kernel it brings (scalar twin,
-// AVX2, AVX-512 from engine/canon/dispatch.cc), as in fuzz_body_canon.cc.
+// Implementations under test: the engine's entry point at every SIMD
+// level, so that scalar and vector kernels are each compared byte for byte
+// with the reference (and so with each other) on every input. On a CPU
+// without a level, SetSimdLevel refuses it and the previous level runs.
+template <dkimbatch::engine::simd::SimdLevel kLevel>
+void HeaderAt(Canon canon, std::string_view field, bool crlf,
+              std::string* out) {
+  dkimbatch::engine::simd::SetSimdLevel(kLevel);
+  dkimbatch::engine::AppendCanonicalHeader(canon, field, crlf, out);
+}
+
 constexpr HeaderImpl kHeaderImpls[] = {
-    {"engine AppendCanonicalHeader", &dkimbatch::engine::AppendCanonicalHeader},
+    {"scalar", &HeaderAt<dkimbatch::engine::simd::SimdLevel::kScalar>},
+    {"avx2", &HeaderAt<dkimbatch::engine::simd::SimdLevel::kAvx2>},
+    {"avx512", &HeaderAt<dkimbatch::engine::simd::SimdLevel::kAvx512>},
 };
 
 // RefSimpleHeader: §3.4.1, no change but bare LF read as CRLF; the final
