@@ -9,8 +9,15 @@
 namespace dkimbatch::engine {
 
 std::string KeyStore::NormalizeName(std::string_view name) {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  return internal::Lower(name);
+  std::string out(name);
+  return std::string(NormalizeInPlace(&out));
+}
+
+std::string_view KeyStore::NormalizeInPlace(std::string* name) {
+  for (char& c : *name) c = internal::ToLower(c);
+  std::string_view view = *name;
+  if (!view.empty() && view.back() == '.') view.remove_suffix(1);
+  return view;
 }
 
 void KeyStore::Add(std::string_view name, KeySnapshot snapshot) {

@@ -36,6 +36,10 @@ class KeyStore {
   // NormalizeName lowercases `name` and drops one trailing dot.
   static std::string NormalizeName(std::string_view name);
 
+  // NormalizeInPlace lowercases `*name` in place and returns it without one
+  // trailing dot: NormalizeName with no allocation, for FindNormalized.
+  static std::string_view NormalizeInPlace(std::string* name);
+
   // Add records a snapshot for `name` (case-insensitive) and parses its key
   // record. Snapshots may be added in any order.
   void Add(std::string_view name, KeySnapshot snapshot);

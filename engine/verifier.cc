@@ -296,9 +296,7 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   // Key lookup (§6.1.2), in the parsed-key cache.
   std::string& name = key_name_;
   name.assign(sig.selector).append("._domainkey.").append(sig.sdid);
-  for (char& c : name) c = internal::ToLower(c);
-  std::string_view lookup = name;
-  if (!lookup.empty() && lookup.back() == '.') lookup.remove_suffix(1);
+  const std::string_view lookup = KeyStore::NormalizeInPlace(&name);
   bool has_later = false;
   const KeySnapshot* snap = keys_.FindNormalized(lookup, now, &has_later);
   // Details quote `name` cut short (a hostile s= or d= may be megabytes).
