@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/parse_int.h"
 #include "engine/crypto/private_key.h"
 #include "engine/message.h"
 #include "engine/signer.h"
@@ -128,20 +129,6 @@ std::string AsciiLower(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-bool ParseInt(std::string_view text, long long min, long long max,
-              long long* out) {
-  if (text.empty()) return false;
-  std::string s(text);
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size() || v < min || v > max) {
-    return false;
-  }
-  *out = v;
-  return true;
 }
 
 // ParseCanonPair reads "header/body" or a single word (body then simple).

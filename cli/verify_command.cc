@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/key_prefetch.h"
+#include "cli/parse_int.h"
 #include "cli/pipeline.h"
 #include "cli/resolver_flags.h"
 #include "cli/run_summary.h"
@@ -97,20 +98,6 @@ constexpr char kUsage[] =
     "\"error\"),\n"
     "2 on a usage error, or when --resume finds that FILE does not continue\n"
     "these inputs (FILE is then left as it was).\n";
-
-bool ParseInt(std::string_view text, long long min, long long max,
-              long long* out) {
-  if (text.empty()) return false;
-  std::string s(text);
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size() || v < min || v > max) {
-    return false;
-  }
-  *out = v;
-  return true;
-}
 
 // SkipDone reads past the `done.lines` messages that the verdict file
 // already holds and checks that the last of them is the message its last
