@@ -1,0 +1,51 @@
+// engine/crypto/ed25519_batch_ifma.cc
+//
+// The Ed25519 kernel (ed25519_batch_kernel.inc) compiled for AVX-512 IFMA:
+// one signature per 64-bit lane of a 512-bit vector, vpmadd52luq /
+// vpmadd52huq for the limb products. Only this file's own functions are
+// compiled for AVX-512 (the target pragma comes after every header), so
+// the rest of the binary stays baseline x86-64.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "engine/crypto/ed25519_batch_kernels.h"
+
+namespace dkimbatch::engine::internal {
+
+bool Ed25519IfmaSupported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("avx512ifma");
+}
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512dq,avx512ifma")
+
+namespace {
+
+typedef uint64_t V __attribute__((vector_size(64)));
+typedef int64_t S __attribute__((vector_size(64)));
+
+inline V MulLo(V acc, V a, V b) {
+  return (V)_mm512_madd52lo_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
+}
+inline V MulHi(V acc, V a, V b) {
+  return (V)_mm512_madd52hi_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
+}
+
+}  // namespace
+
+#include "engine/crypto/ed25519_batch_kernel.inc"
+
+const Ed25519Kernel& Ed25519IfmaKernel() {
+  static const Ed25519Kernel kernel{DecodeKernel, BaseTableKernel,
+                                    CombineKernel};
+  return kernel;
+}
+
+#pragma GCC pop_options
+
+}  // namespace dkimbatch::engine::internal
