@@ -115,7 +115,7 @@ Verdict Verifier::Verify(std::string_view text) {
 
 void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
   const size_t pending = pending_.size();
-  const size_t queued = rsa_queue_.size();
+  const size_t queued = queue_.size();
   deferred_into_ = out;
   try {
     Verify(text, out);
@@ -123,16 +123,16 @@ void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
     // Nothing may stay queued for a verdict the caller will not get.
     deferred_into_ = nullptr;
     pending_.resize(pending);
-    rsa_queue_.Truncate(queued);
+    queue_.Truncate(queued);
     throw;
   }
   deferred_into_ = nullptr;
 }
 
 void Verifier::Flush() {
-  rsa_queue_.Run();
+  queue_.Run();
   for (const Pending& p : pending_) {
-    if (!rsa_queue_.Result(p.ticket)) {
+    if (!queue_.Result(p.ticket)) {
       Finish(p.signature, Reason::kSignatureMismatch);
     }
   }
@@ -140,7 +140,7 @@ void Verifier::Flush() {
     p.verdict->dkim = MessageResult(p.verdict->signatures);
   }
   pending_.clear();
-  rsa_queue_.Clear();
+  queue_.Clear();
 }
 
 void Verifier::Verify(std::string_view text, Verdict* verdict) {
@@ -385,15 +385,21 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
   size_t header_hash_len = digest_.Final(header_hash);
   std::span<const uint8_t> header_digest(header_hash, header_hash_len);
   bool ok;
-  if (sig.algorithm == Algorithm::kEd25519Sha256) {
-    ok = contexts_.VerifyEd25519(public_key, header_digest, sig.b);
-  } else if (deferred_into_ != nullptr && public_key.rsa_batch != nullptr) {
+  const bool ed25519 = sig.algorithm == Algorithm::kEd25519Sha256;
+  if (deferred_into_ != nullptr &&
+      (ed25519 ? public_key.ed25519_batch != nullptr
+               : public_key.rsa_batch != nullptr)) {
     // Provisionally valid: Flush() turns a failed check into
     // signature_mismatch, which takes precedence over the policy below.
     pending_.push_back(Pending{
         deferred_into_, v,
-        rsa_queue_.Add(*public_key.rsa_batch, hash, header_digest, sig.b)});
+        ed25519
+            ? queue_.AddEd25519(*public_key.ed25519_batch, header_digest, sig.b)
+            : queue_.AddRsa(*public_key.rsa_batch, hash, header_digest,
+                            sig.b)});
     ok = true;
+  } else if (ed25519) {
+    ok = contexts_.VerifyEd25519(public_key, header_digest, sig.b);
   } else {
     ok = contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
   }

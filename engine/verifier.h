@@ -16,8 +16,8 @@
 
 #include "engine/canon/canon_mode.h"
 #include "engine/crypto/digest.h"
-#include "engine/crypto/rsa_verify_queue.h"
 #include "engine/crypto/verify_contexts.h"
+#include "engine/crypto/verify_queue.h"
 #include "engine/key_store.h"
 #include "engine/message.h"
 #include "engine/signature.h"
@@ -61,15 +61,15 @@ class Verifier {
 
   // VerifyDeferred is Verify for callers that verify several messages before
   // they need the verdicts (a pipeline batch): it fills `*out` as Verify
-  // would, except that the RSA signature checks the batched verifier takes
-  // (crypto/rsa_batch.h: RsaBatchAvailable() and a key it handles) are
-  // queued. Until the next Flush() such a signature reads as if its check
-  // passed; Flush() makes the failed ones signature_mismatch and recomputes
-  // out->dkim, so the verdicts end up identical to Verify's. `*out` must
-  // stay at its address, untouched, until Flush() returns.
+  // would, except that the signature checks the batched verifiers take
+  // (crypto/rsa_batch.h, crypto/ed25519_batch.h: IFMA available and a key
+  // they handle) are queued. Until the next Flush() such a signature reads as
+  // if its check passed; Flush() makes the failed ones signature_mismatch and
+  // recomputes out->dkim, so the verdicts end up identical to Verify's. `*out`
+  // must stay at its address, untouched, until Flush() returns.
   void VerifyDeferred(std::string_view message, Verdict* out);
 
-  // Flush runs the queued RSA checks, 8 per kernel call, and completes the
+  // Flush runs the queued checks, 8 per kernel call, and completes the
   // verdicts VerifyDeferred left pending.
   void Flush();
 
@@ -109,14 +109,14 @@ class Verifier {
   std::string detail_;
   std::vector<CachedBodyHash> body_hashes_;  // of the current message
 
-  // A signature whose RSA check waits in rsa_queue_.
+  // A signature whose public-key check waits in queue_.
   struct Pending {
     Verdict* verdict;
     SignatureVerdict* signature;  // in verdict->signatures
-    size_t ticket;                // in rsa_queue_
+    size_t ticket;                // in queue_
   };
   Verdict* deferred_into_ = nullptr;  // set while VerifyDeferred runs
-  RsaVerifyQueue rsa_queue_;
+  VerifyQueue queue_;
   std::vector<Pending> pending_;
 };
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "engine/crypto/ed25519_batch.h"
 #include "engine/crypto/rsa_batch.h"
 
 namespace dkimbatch::engine {
@@ -110,6 +111,7 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
   out->type = type;
   out->bits = 0;
   out->rsa_batch.reset();
+  out->ed25519_batch.reset();
   EVP_PKEY* pkey = nullptr;
   if (type == KeyType::kEd25519) {
     if (der.size() == 32) {
@@ -158,6 +160,16 @@ bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
   out->bits = type == KeyType::kEd25519 ? 256 : EVP_PKEY_get_bits(pkey);
   if (type == KeyType::kRsa && RsaBatchAvailable()) {
     out->rsa_batch = BatchKey(pkey);
+  }
+  if (type == KeyType::kEd25519 && Ed25519BatchAvailable()) {
+    uint8_t raw[32];
+    size_t raw_len = sizeof raw;
+    std::optional<Ed25519BatchKey> key;
+    if (EVP_PKEY_get_raw_public_key(pkey, raw, &raw_len) == 1) {
+      key = Ed25519BatchKey::Make(std::span<const uint8_t>(raw, raw_len));
+    }
+    ERR_clear_error();
+    if (key) out->ed25519_batch = std::make_shared<const Ed25519BatchKey>(*key);
   }
   return true;
 }

@@ -17,7 +17,8 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace dkimbatch::engine {
 
-struct RsaBatchKey;  // rsa_batch.h
+struct RsaBatchKey;      // rsa_batch.h
+struct Ed25519BatchKey;  // ed25519_batch.h
 
 enum class KeyType : uint8_t { kRsa, kEd25519, kUnknown };
 
@@ -32,12 +33,15 @@ struct PublicKey {
   // The key prepared for batched verification (rsa_batch.h), when it is an
   // RSA key the batched verifier takes and RsaBatchAvailable(); else null.
   std::shared_ptr<const RsaBatchKey> rsa_batch;
+  // Likewise for Ed25519 keys (ed25519_batch.h) when Ed25519BatchAvailable()
+  // and the key is a point; else null.
+  std::shared_ptr<const Ed25519BatchKey> ed25519_batch;
 };
 
 // ParsePublicKey parses the decoded p= bytes `der` as a key of `type` into
 // `*out`. Returns false, with a reason in `*error`, when the bytes are not a
-// key of that type. For RSA keys it also prepares `out->rsa_batch` (once per
-// key: the parsed-key cache keeps it).
+// key of that type. It also prepares `out->rsa_batch` or
+// `out->ed25519_batch` (once per key: the parsed-key cache keeps it).
 bool ParsePublicKey(KeyType type, std::span<const uint8_t> der, PublicKey* out,
                     std::string* error);
 

@@ -1,8 +1,8 @@
-// tests/engine/crypto/rsa_verify_queue_test.cc
+// tests/engine/crypto/verify_queue_test.cc
 //
-// RsaVerifyQueue: tickets, results across several Run() calls, copies of
+// VerifyQueue: tickets, results across several Run() calls, copies of
 // the caller's bytes, Clear() and Truncate(), mixed key sizes.
-#include "engine/crypto/rsa_verify_queue.h"
+#include "engine/crypto/verify_queue.h"
 
 #include <openssl/core_names.h>
 
@@ -28,13 +28,13 @@ std::optional<RsaBatchKey> BatchKeyOf(EVP_PKEY* key) {
   return RsaBatchKey::Make(modulus, 65537);
 }
 
-TEST(RsaVerifyQueue, ResultsByTicketAcrossRuns) {
+TEST(VerifyQueue, ResultsByTicketAcrossRuns) {
   const std::optional<RsaBatchKey> k1024 =
       BatchKeyOf(testutil::CachedRsa(1024));
   const std::optional<RsaBatchKey> k2048 =
       BatchKeyOf(testutil::CachedRsa(2048));
   ASSERT_TRUE(k1024 && k2048);
-  RsaVerifyQueue queue;
+  VerifyQueue queue;
   std::vector<bool> want;
   for (int round = 0; round < 3; ++round) {
     // 11 items: more than one 8-lane batch, two sizes, some invalid.
@@ -47,7 +47,7 @@ TEST(RsaVerifyQueue, ResultsByTicketAcrossRuns) {
       const bool valid = i % 4 != 1;
       if (!valid) sig[sig.size() / 2] ^= 4;
       const size_t ticket =
-          queue.Add(big ? *k2048 : *k1024, HashAlg::kSha256, digest, sig);
+          queue.AddRsa(big ? *k2048 : *k1024, HashAlg::kSha256, digest, sig);
       EXPECT_EQ(ticket, want.size());
       want.push_back(valid);
       // The queue holds its own copies.
@@ -65,23 +65,23 @@ TEST(RsaVerifyQueue, ResultsByTicketAcrossRuns) {
   EXPECT_EQ(queue.size(), 0u);
   const Bytes digest = testutil::Sha("x");
   const Bytes sig = testutil::SignRsa(testutil::CachedRsa(1024), "x");
-  EXPECT_EQ(queue.Add(*k1024, HashAlg::kSha256, digest, sig), 0u);
+  EXPECT_EQ(queue.AddRsa(*k1024, HashAlg::kSha256, digest, sig), 0u);
   queue.Run();
   EXPECT_TRUE(queue.Result(0));
 }
 
-TEST(RsaVerifyQueue, TruncateDropsLaterItems) {
+TEST(VerifyQueue, TruncateDropsLaterItems) {
   const std::optional<RsaBatchKey> key = BatchKeyOf(testutil::CachedRsa(1024));
   ASSERT_TRUE(key);
-  RsaVerifyQueue queue;
+  VerifyQueue queue;
   const Bytes digest = testutil::Sha("y");
   const Bytes sig = testutil::SignRsa(testutil::CachedRsa(1024), "y");
-  queue.Add(*key, HashAlg::kSha256, digest, sig);
-  queue.Add(*key, HashAlg::kSha256, digest, Bytes(sig.size(), 1));
-  queue.Add(*key, HashAlg::kSha1, digest, sig);
+  queue.AddRsa(*key, HashAlg::kSha256, digest, sig);
+  queue.AddRsa(*key, HashAlg::kSha256, digest, Bytes(sig.size(), 1));
+  queue.AddRsa(*key, HashAlg::kSha1, digest, sig);
   queue.Truncate(1);
   EXPECT_EQ(queue.size(), 1u);
-  EXPECT_EQ(queue.Add(*key, HashAlg::kSha256, digest, sig), 1u);
+  EXPECT_EQ(queue.AddRsa(*key, HashAlg::kSha256, digest, sig), 1u);
   queue.Run();
   EXPECT_TRUE(queue.Result(0));
   EXPECT_TRUE(queue.Result(1));
