@@ -124,6 +124,20 @@ bool Ed25519BatchAvailable() {
   return available;
 }
 
+namespace {
+
+Ed25519BatchKernel BestKernel() {
+  return Ed25519BatchAvailable() ? Ed25519BatchKernel::kIfma
+                                 : Ed25519BatchKernel::kScalar;
+}
+
+}  // namespace
+
+std::optional<Ed25519BatchKey> Ed25519BatchKey::Make(
+    std::span<const uint8_t> raw) {
+  return Make(raw, BestKernel());
+}
+
 std::optional<Ed25519BatchKey> Ed25519BatchKey::Make(
     std::span<const uint8_t> raw, Ed25519BatchKernel kernel) {
   if (raw.size() != 32) return std::nullopt;
@@ -168,6 +182,11 @@ Ed25519BatchVerifier::~Ed25519BatchVerifier() {
   BN_free(wide_);
   BN_free(order_);
   BN_free(reduced_);
+}
+
+void Ed25519BatchVerifier::Verify(std::span<const Ed25519BatchItem> items,
+                                  std::span<bool> out) {
+  Verify(items, out, BestKernel());
 }
 
 void Ed25519BatchVerifier::Verify(std::span<const Ed25519BatchItem> items,

@@ -40,11 +40,13 @@ struct Ed25519BatchKey {
   static constexpr size_t kTableWords = 8 * 4 * 5;
 
   // Make decodes the 32-byte public key `raw`. Returns nullopt when it is
-  // not a point (OpenSSL rejects every signature under such a key).
-  // `kernel` must be supported (Ed25519BatchKernelSupported).
-  static std::optional<Ed25519BatchKey> Make(
-      std::span<const uint8_t> raw,
-      Ed25519BatchKernel kernel = Ed25519BatchKernel::kIfma);
+  // not a point (OpenSSL rejects every signature under such a key). Runs
+  // the IFMA kernel when Ed25519BatchAvailable(), else the scalar one; the
+  // second form runs `kernel`, which must be supported
+  // (Ed25519BatchKernelSupported). Both give the same table.
+  static std::optional<Ed25519BatchKey> Make(std::span<const uint8_t> raw);
+  static std::optional<Ed25519BatchKey> Make(std::span<const uint8_t> raw,
+                                             Ed25519BatchKernel kernel);
 
   std::array<uint8_t, 32> raw{};
   std::array<uint64_t, kTableWords> table{};
@@ -78,10 +80,12 @@ class Ed25519BatchVerifier {
   Ed25519BatchVerifier& operator=(const Ed25519BatchVerifier&) = delete;
 
   // Verify sets `out[i]` (out.size() == items.size()) to whether items[i]
-  // is a valid signature, running `kernel` (which must be supported) on
-  // groups of up to 8; a partial group still runs.
+  // is a valid signature, in groups of up to 8 (a partial group still
+  // runs), with the IFMA kernel when Ed25519BatchAvailable(), else the
+  // scalar one; the second form runs `kernel`, which must be supported.
+  void Verify(std::span<const Ed25519BatchItem> items, std::span<bool> out);
   void Verify(std::span<const Ed25519BatchItem> items, std::span<bool> out,
-              Ed25519BatchKernel kernel = Ed25519BatchKernel::kIfma);
+              Ed25519BatchKernel kernel);
 
  private:
   EVP_MD_CTX* sha512_;

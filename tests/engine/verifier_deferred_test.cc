@@ -1,6 +1,7 @@
 // tests/engine/verifier_deferred_test.cc
 //
-// Verifier::VerifyDeferred + Flush (RSA checks batched across messages)
+// Verifier::VerifyDeferred + Flush (RSA and Ed25519 checks batched across
+// messages)
 // must give exactly the verdicts of Verify, message by message: passes,
 // signature mismatches, and the policy results that only apply to a
 // signature that verified (weak hash, small key, future t=), with keys the
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/crypto/ed25519_batch.h"
 #include "engine/crypto/rsa_batch.h"
 #include "engine/verifier.h"
 #include "gtest/gtest.h"
@@ -75,6 +77,7 @@ class VerifierDeferred : public ::testing::Test {
     Add("k1536", CachedRsa(1536));  // a size without a batched kernel
     Add("e3", RsaKeyE3());
     Add("ed", CachedEd25519());
+    Add("edwrong", CachedEd25519(1), CachedEd25519());
     // A record whose key is not the one that signed.
     Add("wrong", CachedRsa(1024, 1), CachedRsa(1024));
   }
@@ -117,8 +120,13 @@ class VerifierDeferred : public ::testing::Test {
       }
     }
     out.push_back(Sign(kMessage, "wrong"));
-    out.push_back(Sign(kMessage, "ed", "ed25519-sha256"));
-    out.push_back(Tamper(Sign(kMessage, "ed", "ed25519-sha256")));
+    for (const char* selector : {"ed", "edwrong"}) {
+      const std::string signed_msg = Sign(kMessage, selector, "ed25519-sha256");
+      out.push_back(signed_msg);
+      out.push_back(Tamper(signed_msg));
+      out.push_back(Sign(kMessage, selector, "ed25519-sha256", kNow + 86400));
+      out.push_back(Sign(signed_msg, "k1024"));  // Ed25519 and RSA together
+    }
     // Two and three signatures, some failing, ranked per message.
     out.push_back(Sign(Sign(kMessage, "k1024"), "k2048"));
     out.push_back(Sign(Sign(kMessage, "wrong"), "k2048"));
@@ -212,6 +220,26 @@ TEST_F(VerifierDeferred, ChecksWaitForFlush) {
   EXPECT_EQ(good.signatures[0].reason, Reason::kOk);
   EXPECT_EQ(good.dkim, Result::kPass);
   verifier.Flush();  // nothing pending: no effect
+  EXPECT_EQ(good.dkim, Result::kPass);
+}
+
+TEST_F(VerifierDeferred, Ed25519ChecksWaitForFlush) {
+  if (!Ed25519BatchAvailable()) {
+    GTEST_SKIP() << "batched Ed25519 verification is off (no AVX-512 IFMA "
+                    "or DKIMBATCH_NO_IFMA): VerifyDeferred verifies at once";
+  }
+  VerifyOptions options;
+  options.now = kNow;
+  Verifier verifier(store_, options);
+  Verdict bad, good;
+  verifier.VerifyDeferred(Sign(kMessage, "edwrong", "ed25519-sha256"), &bad);
+  verifier.VerifyDeferred(Sign(kMessage, "ed", "ed25519-sha256"), &good);
+  ASSERT_EQ(bad.signatures.size(), 1u);
+  EXPECT_EQ(bad.signatures[0].reason, Reason::kOk);
+  verifier.Flush();
+  EXPECT_EQ(bad.signatures[0].reason, Reason::kSignatureMismatch);
+  EXPECT_EQ(bad.dkim, Result::kFail);
+  EXPECT_EQ(good.signatures[0].reason, Reason::kOk);
   EXPECT_EQ(good.dkim, Result::kPass);
 }
 

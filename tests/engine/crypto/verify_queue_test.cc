@@ -1,7 +1,8 @@
 // tests/engine/crypto/verify_queue_test.cc
 //
 // VerifyQueue: tickets, results across several Run() calls, copies of
-// the caller's bytes, Clear() and Truncate(), mixed key sizes.
+// the caller's bytes, Clear() and Truncate(), mixed key sizes, RSA and
+// Ed25519 items together.
 #include "engine/crypto/verify_queue.h"
 
 #include <openssl/core_names.h>
@@ -85,6 +86,37 @@ TEST(VerifyQueue, TruncateDropsLaterItems) {
   queue.Run();
   EXPECT_TRUE(queue.Result(0));
   EXPECT_TRUE(queue.Result(1));
+}
+
+// RSA and Ed25519 items interleaved: each result lands on its own ticket.
+TEST(VerifyQueue, MixesRsaAndEd25519) {
+  const std::optional<RsaBatchKey> rsa = BatchKeyOf(testutil::CachedRsa(1024));
+  const std::optional<Ed25519BatchKey> ed =
+      Ed25519BatchKey::Make(testutil::RawEd25519(testutil::CachedEd25519()),
+                            Ed25519BatchKernel::kScalar);
+  ASSERT_TRUE(rsa && ed);
+  VerifyQueue queue;
+  std::vector<bool> want;
+  for (int i = 0; i < 20; ++i) {
+    const std::string data = "mixed " + std::to_string(i);
+    const bool valid = i % 3 != 2;
+    if (i % 2 == 0) {
+      const Bytes digest = testutil::Sha(data);
+      Bytes sig = testutil::SignEd25519(testutil::CachedEd25519(), digest);
+      if (!valid) sig[5] ^= 1;
+      EXPECT_EQ(queue.AddEd25519(*ed, digest, sig), want.size());
+    } else {
+      Bytes sig = testutil::SignRsa(testutil::CachedRsa(1024), data);
+      if (!valid) sig[5] ^= 1;
+      EXPECT_EQ(queue.AddRsa(*rsa, HashAlg::kSha256, testutil::Sha(data), sig),
+                want.size());
+    }
+    want.push_back(valid);
+  }
+  queue.Run();
+  for (size_t t = 0; t < want.size(); ++t) {
+    EXPECT_EQ(queue.Result(t), want[t]) << t;
+  }
 }
 
 }  // namespace
