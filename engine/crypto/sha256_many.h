@@ -1,0 +1,43 @@
+// engine/crypto/sha256_many.h
+//
+// SHA-256 of many independent messages at once: with the x86 SHA extensions
+// the compression function's latency, not its throughput, bounds a single
+// stream, so several streams are interleaved block by block (a finished
+// stream's slot takes the next message). Digests are identical to OpenSSL's,
+// which is the reference and the path on CPUs without SHA-NI.
+#ifndef DKIMBATCH_ENGINE_CRYPTO_SHA256_MANY_H_
+#define DKIMBATCH_ENGINE_CRYPTO_SHA256_MANY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace dkimbatch::engine {
+
+// Sha256Job is one message: `len` bytes at `data` (may be null when len is
+// 0); the 32-byte digest goes to `out`.
+struct Sha256Job {
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  uint8_t* out = nullptr;
+};
+
+// Sha256ManyKernel names an implementation, for tests and benchmarks.
+enum class Sha256ManyKernel : uint8_t {
+  kOpenssl,  // one EVP digest per job: the reference
+  kShaNi,    // interleaved SHA-NI streams
+};
+
+// Sha256ManyKernelSupported reports whether `kernel` runs on this CPU
+// (kOpenssl always; kShaNi needs SHA-NI and SSE4.1).
+bool Sha256ManyKernelSupported(Sha256ManyKernel kernel);
+
+// Sha256Many computes every job's digest with the fastest supported kernel.
+void Sha256Many(std::span<const Sha256Job> jobs);
+
+// Sha256ManyWith runs `kernel`, which must be supported.
+void Sha256ManyWith(Sha256ManyKernel kernel, std::span<const Sha256Job> jobs);
+
+}  // namespace dkimbatch::engine
+
+#endif  // DKIMBATCH_ENGINE_CRYPTO_SHA256_MANY_H_
