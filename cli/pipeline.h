@@ -22,7 +22,7 @@ namespace dkimbatch::cli {
 
 struct PipelineOptions {
   int threads = 1;
-  size_t batch_messages = 64;      // messages per token at most
+  size_t batch_messages = 256;     // messages per token at most
   size_t batch_bytes = 4 << 20;    // message bytes per token at most
   double progress_interval_s = 0;  // 0: no progress lines
 };

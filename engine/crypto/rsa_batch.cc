@@ -53,30 +53,39 @@ int LimbsFor(size_t modulus_bytes) {
   return 0;
 }
 
-// BytesToLimbs splits big-endian `be` into `limbs` 52-bit limbs.
+// Little-endian scratch for BytesToLimbs / LimbsToBytes: every limb of a
+// 4096-bit number, read or written as one 8-byte word, stays inside.
+constexpr size_t kLeBytes = RsaBatchKey::kMaxModulusBytes + 16;
+
+uint64_t LoadWord(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;  // x86-64: little-endian
+}
+
+// BytesToLimbs splits big-endian `be` (at most kMaxModulusBytes + 8 bytes)
+// into `limbs` 52-bit limbs: limb j is the 8-byte word at bit 52 j, shifted.
 void BytesToLimbs(std::span<const uint8_t> be, int limbs, uint64_t* out) {
-  std::fill(out, out + limbs, 0);
-  for (size_t i = 0; i < be.size(); ++i) {
-    const uint64_t byte = be[be.size() - 1 - i];
-    const size_t bit = 8 * i;
-    const size_t limb = bit / kLimbBits;
-    const size_t shift = bit % kLimbBits;
-    out[limb] |= (byte << shift) & kLimbMask;
-    if (shift > kLimbBits - 8) out[limb + 1] |= byte >> (kLimbBits - shift);
+  uint8_t le[kLeBytes] = {};
+  const size_t n = std::min(be.size(), kLeBytes - 8);
+  for (size_t i = 0; i < n; ++i) le[i] = be[be.size() - 1 - i];
+  for (int j = 0; j < limbs; ++j) {
+    const size_t bit = size_t{kLimbBits} * static_cast<size_t>(j);
+    out[j] = (LoadWord(le + bit / 8) >> (bit % 8)) & kLimbMask;
   }
 }
 
-// LimbsToBytes writes the low 8 * out.size() bits of normalized `limbs` as
-// big-endian bytes.
+// LimbsToBytes writes the low 8 * out.size() bits (out.size() at most
+// kMaxModulusBytes) of normalized `limbs` as big-endian bytes.
 void LimbsToBytes(const uint64_t* limbs, std::span<uint8_t> out) {
-  for (size_t i = 0; i < out.size(); ++i) {
-    const size_t bit = 8 * i;
-    const size_t limb = bit / kLimbBits;
-    const size_t shift = bit % kLimbBits;
-    uint64_t v = limbs[limb] >> shift;
-    if (shift > kLimbBits - 8) v |= limbs[limb + 1] << (kLimbBits - shift);
-    out[out.size() - 1 - i] = static_cast<uint8_t>(v);
+  uint8_t le[kLeBytes] = {};
+  const size_t count = (8 * out.size() + kLimbBits - 1) / kLimbBits;
+  for (size_t j = 0; j < count; ++j) {
+    const size_t bit = kLimbBits * j;
+    const uint64_t word = LoadWord(le + bit / 8) | (limbs[j] << (bit % 8));
+    std::memcpy(le + bit / 8, &word, sizeof word);
   }
+  for (size_t i = 0; i < out.size(); ++i) out[out.size() - 1 - i] = le[i];
 }
 
 // SubtractIfNotBelow sets x to x - n when x >= n (normalized limbs).
