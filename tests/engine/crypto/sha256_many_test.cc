@@ -1,0 +1,263 @@
+// tests/engine/crypto/sha256_many_test.cc
+//
+// Sha256Many against OpenSSL's one-shot SHA-256 (EVP_Digest), which is the
+// reference, for each kernel (kOpenssl; kShaNi where the CPU has SHA-NI,
+// with its default and every other number of interleaved streams): FIPS 180
+// known answers, every length 0..300 (all the padding edge cases) alone and
+// in one batch, random batches of 0 to 100 jobs with random contents,
+// lengths up to 1 MB, odd data alignments and shared data, and a 10 MB job
+// among empty ones.
+#include "engine/crypto/sha256_many.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/crypto/sha256_many_kernels.h"
+#include "gtest/gtest.h"
+
+namespace dkimbatch::engine {
+namespace {
+
+constexpr size_t kDigestSize = 32;
+
+// Runner is one way of running the jobs: a kernel, or the SHA-NI path with
+// a given number of streams (0: the default one).
+struct Runner {
+  std::string name;
+  Sha256ManyKernel kernel;
+  int streams;
+};
+
+void RunJobs(const Runner& runner, std::span<const Sha256Job> jobs) {
+  if (runner.streams == 0) {
+    Sha256ManyWith(runner.kernel, jobs);
+  } else {
+    internal::Sha256ManyShaNi(runner.streams, jobs);
+  }
+}
+
+std::string Hex(const uint8_t* data, size_t len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < len; ++i) {
+    out += kHex[data[i] >> 4];
+    out += kHex[data[i] & 15];
+  }
+  return out;
+}
+
+std::string Reference(const uint8_t* data, size_t len) {
+  static const uint8_t kNothing = 0;
+  uint8_t out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  EXPECT_EQ(EVP_Digest(len > 0 ? data : &kNothing, len, out, &out_len,
+                       EVP_sha256(), nullptr),
+            1);
+  EXPECT_EQ(out_len, kDigestSize);
+  return Hex(out, out_len);
+}
+
+std::vector<uint8_t> RandomBytes(size_t n, std::mt19937_64& rng) {
+  std::vector<uint8_t> bytes(n);
+  for (size_t i = 0; i < n; i += 8) {
+    const uint64_t word = rng();
+    std::memcpy(&bytes[i], &word, std::min<size_t>(8, n - i));
+  }
+  return bytes;
+}
+
+// Piece is one message: `len` bytes at `data`.
+struct Piece {
+  const uint8_t* data;
+  size_t len;
+};
+
+// CheckBatch runs `pieces` as one batch and compares every digest with the
+// reference; digests go to one buffer with guard bytes after each, which
+// must stay untouched.
+void CheckBatch(const Runner& runner, const std::vector<Piece>& pieces) {
+  constexpr size_t kStride = kDigestSize + 8;
+  constexpr uint8_t kGuard = 0xA5;
+  std::vector<uint8_t> outs(pieces.size() * kStride, kGuard);
+  std::vector<Sha256Job> jobs;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    jobs.push_back({pieces[i].data, pieces[i].len, &outs[i * kStride]});
+  }
+  RunJobs(runner, jobs);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    ASSERT_EQ(Hex(&outs[i * kStride], kDigestSize),
+              Reference(pieces[i].data, pieces[i].len))
+        << "job " << i << " of " << pieces.size() << ", " << pieces[i].len
+        << " bytes";
+    for (size_t j = kDigestSize; j < kStride; ++j) {
+      ASSERT_EQ(outs[i * kStride + j], kGuard) << "job " << i;
+    }
+  }
+}
+
+class Sha256ManyKernelTest : public ::testing::TestWithParam<Runner> {
+ protected:
+  void SetUp() override {
+    if (!Sha256ManyKernelSupported(GetParam().kernel)) {
+      GTEST_SKIP() << "this CPU lacks SHA-NI or SSE4.1: kShaNi not tested";
+    }
+  }
+};
+
+TEST_P(Sha256ManyKernelTest, KnownAnswers) {
+  // FIPS 180-2 appendix B.1 and B.2, and the empty message.
+  const std::string abc = "abc";
+  const std::string two_blocks =
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  uint8_t out[3][kDigestSize];
+  const Sha256Job jobs[] = {
+      {nullptr, 0, out[0]},
+      {reinterpret_cast<const uint8_t*>(abc.data()), abc.size(), out[1]},
+      {reinterpret_cast<const uint8_t*>(two_blocks.data()), two_blocks.size(),
+       out[2]},
+  };
+  RunJobs(GetParam(), jobs);
+  EXPECT_EQ(Hex(out[0], kDigestSize),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Hex(out[1], kDigestSize),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Hex(out[2], kDigestSize),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // Each alone too (a single stream).
+  for (const Sha256Job& job : jobs) {
+    uint8_t alone[kDigestSize];
+    const Sha256Job one[] = {{job.data, job.len, alone}};
+    RunJobs(GetParam(), one);
+    EXPECT_EQ(Hex(alone, kDigestSize), Hex(job.out, kDigestSize));
+  }
+}
+
+TEST_P(Sha256ManyKernelTest, NoJobs) {
+  RunJobs(GetParam(), {});
+  const Sha256Job* none = nullptr;
+  RunJobs(GetParam(), std::span<const Sha256Job>(none, 0));
+}
+
+TEST_P(Sha256ManyKernelTest, EveryLengthUpTo300) {
+  std::mt19937_64 rng(300);
+  const std::vector<uint8_t> bytes = RandomBytes(400, rng);
+  std::vector<Piece> all;
+  for (size_t len = 0; len <= 300; ++len) {
+    // Offsets 0..7 and odd ones: every alignment.
+    const Piece piece{bytes.data() + len % 13, len};
+    CheckBatch(GetParam(), {piece});
+    if (HasFatalFailure()) return;
+    all.push_back(piece);
+  }
+  CheckBatch(GetParam(), all);
+  std::reverse(all.begin(), all.end());
+  CheckBatch(GetParam(), all);
+}
+
+TEST_P(Sha256ManyKernelTest, PaddingEdgesInEveryStream) {
+  // Lengths around the one/two final block boundary, rotated so each lands
+  // in each stream and next to each other one.
+  constexpr size_t kEdges[] = {0,   1,   55,  56,  63,  64,  65,  119,
+                               120, 127, 128, 129, 183, 184, 191, 192};
+  std::mt19937_64 rng(56);
+  const std::vector<uint8_t> bytes = RandomBytes(256, rng);
+  for (size_t shift = 0; shift < std::size(kEdges); ++shift) {
+    for (size_t count = 1; count <= 6; ++count) {
+      std::vector<Piece> pieces;
+      for (size_t i = 0; i < count; ++i) {
+        pieces.push_back(
+            {bytes.data() + 1, kEdges[(shift + i) % std::size(kEdges)]});
+      }
+      CheckBatch(GetParam(), pieces);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST_P(Sha256ManyKernelTest, RandomBatches) {
+  std::mt19937_64 rng(0x5A256);
+  const std::vector<uint8_t> bytes = RandomBytes((1 << 20) + 64, rng);
+  for (size_t count : {0, 1, 2, 3, 4, 5, 17, 100}) {
+    for (int round = 0; round < 8; ++round) {
+      std::vector<Piece> pieces;
+      for (size_t i = 0; i < count; ++i) {
+        const unsigned kind = rng() % 100;
+        size_t len;
+        if (kind < 50) {
+          len = rng() % 301;
+        } else if (kind < 97) {
+          len = rng() % (20 << 10);
+        } else {
+          len = (1 << 20) - rng() % 64;
+        }
+        if (!pieces.empty() && rng() % 8 == 0) {
+          // The same data as an earlier job, whole or a prefix.
+          const Piece& earlier = pieces[rng() % pieces.size()];
+          pieces.push_back(
+              {earlier.data, rng() % 2 == 0 ? earlier.len : earlier.len / 2});
+          continue;
+        }
+        const size_t offset = rng() % (bytes.size() - len + 1);
+        pieces.push_back({bytes.data() + offset, len});
+      }
+      SCOPED_TRACE("count " + std::to_string(count) + " round " +
+                   std::to_string(round));
+      CheckBatch(GetParam(), pieces);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST_P(Sha256ManyKernelTest, HugeAmongEmpty) {
+  std::mt19937_64 rng(10);
+  const std::vector<uint8_t> huge = RandomBytes(10 << 20, rng);
+  for (size_t position : {0, 3, 20}) {
+    std::vector<Piece> pieces(21, Piece{nullptr, 0});
+    pieces[position] = {huge.data() + 3, huge.size() - 3};
+    pieces[7] = {huge.data(), 1};
+    CheckBatch(GetParam(), pieces);
+    if (HasFatalFailure()) return;
+  }
+}
+
+std::vector<Runner> Runners() {
+  std::vector<Runner> runners = {{"Openssl", Sha256ManyKernel::kOpenssl, 0},
+                                 {"ShaNi", Sha256ManyKernel::kShaNi, 0}};
+  for (int streams = 1; streams <= internal::kSha256ShaNiMaxStreams;
+       ++streams) {
+    runners.push_back({"ShaNi" + std::to_string(streams) + "Streams",
+                       Sha256ManyKernel::kShaNi, streams});
+  }
+  return runners;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sha256Many, Sha256ManyKernelTest,
+                         ::testing::ValuesIn(Runners()),
+                         [](const ::testing::TestParamInfo<Runner>& info) {
+                           return info.param.name;
+                         });
+
+TEST(Sha256ManyTest, DefaultMatchesReference) {
+  EXPECT_TRUE(Sha256ManyKernelSupported(Sha256ManyKernel::kOpenssl));
+  std::mt19937_64 rng(1);
+  const std::vector<uint8_t> bytes = RandomBytes(10000, rng);
+  std::vector<uint8_t> outs(50 * kDigestSize);
+  std::vector<Sha256Job> jobs;
+  for (size_t i = 0; i < 50; ++i) {
+    jobs.push_back({bytes.data() + i, i * 199, &outs[i * kDigestSize]});
+  }
+  Sha256Many(jobs);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    EXPECT_EQ(Hex(jobs[i].out, kDigestSize),
+              Reference(jobs[i].data, jobs[i].len));
+  }
+}
+
+}  // namespace
+}  // namespace dkimbatch::engine
