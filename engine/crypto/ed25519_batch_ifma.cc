@@ -21,8 +21,14 @@ bool Ed25519IfmaSupported() {
          __builtin_cpu_supports("avx512ifma");
 }
 
+#if defined(__clang__)
+#pragma clang attribute push(                                        \
+    __attribute__((target("avx512f,avx512vl,avx512dq,avx512ifma"))), \
+    apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512dq,avx512ifma")
+#endif
 
 namespace {
 
@@ -46,6 +52,10 @@ const Ed25519Kernel& Ed25519IfmaKernel() {
   return kernel;
 }
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 }  // namespace dkimbatch::engine::internal

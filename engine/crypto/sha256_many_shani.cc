@@ -5,6 +5,7 @@
 // chain, several keep the SHA unit busy. Only this file's own functions are
 // compiled for SHA-NI (the target pragma comes after every header), so the
 // rest of the binary stays baseline x86-64.
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstddef>
@@ -15,13 +16,21 @@
 namespace dkimbatch::engine::internal {
 
 bool Sha256ShaNiSupported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("sha") && __builtin_cpu_supports("ssse3") &&
-         __builtin_cpu_supports("sse4.1");
+  // cpuid directly: clang 14's __builtin_cpu_supports has no "sha".
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3_sse41 = (c & bit_SSSE3) != 0 && (c & bit_SSE4_1) != 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3_sse41 && (b & bit_SHA) != 0;
 }
 
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("sha,sse4.1,ssse3"))), \
+                             apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("sha,sse4.1,ssse3")
+#endif
 
 namespace {
 
@@ -171,6 +180,10 @@ void Sha256ShaNiBlocks(int streams, uint32_t* const* states,
   }
 }
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 }  // namespace dkimbatch::engine::internal
