@@ -11,6 +11,7 @@
 #include "engine/canon/body_canon.h"
 #include "engine/canon/header_canon.h"
 #include "engine/crypto/public_key.h"
+#include "engine/crypto/sha256_many.h"
 #include "engine/header_hash.h"
 #include "engine/internal/ascii.h"
 #include "engine/key_record.h"
@@ -116,6 +117,9 @@ Verdict Verifier::Verify(std::string_view text) {
 void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
   const size_t pending = pending_.size();
   const size_t queued = queue_.size();
+  const size_t jobs = hash_jobs_.size();
+  const size_t arena = hash_arena_.size();
+  const size_t bytes = pending_bytes_.size();
   deferred_into_ = out;
   try {
     Verify(text, out);
@@ -124,15 +128,47 @@ void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
     deferred_into_ = nullptr;
     pending_.resize(pending);
     queue_.Truncate(queued);
+    hash_jobs_.resize(jobs);
+    hash_arena_.resize(arena);
+    pending_bytes_.resize(bytes);
     throw;
   }
   deferred_into_ = nullptr;
 }
 
 void Verifier::Flush() {
+  if (!hash_jobs_.empty()) {
+    sha_jobs_.clear();
+    const uint8_t* arena = reinterpret_cast<const uint8_t*>(hash_arena_.data());
+    for (HashJob& job : hash_jobs_) {
+      sha_jobs_.push_back(Sha256Job{arena + job.offset, job.len, job.digest});
+    }
+    Sha256Many(sha_jobs_);
+  }
+  // Settle the hashes and queue (or make) the public-key checks.
+  for (Pending& p : pending_) {
+    if (p.body_job != kNone && std::memcmp(hash_jobs_[p.body_job].digest, p.bh,
+                                           DigestSize(HashAlg::kSha256)) != 0) {
+      Finish(p.signature, Reason::kBodyHashMismatch);
+      continue;
+    }
+    if (p.header_job == kNone) continue;  // queued by VerifyOne
+    const std::span<const uint8_t> digest(hash_jobs_[p.header_job].digest,
+                                          DigestSize(p.hash));
+    const std::span<const uint8_t> b(pending_bytes_.data() + p.b_offset,
+                                     p.b_len);
+    if (p.ed25519 && p.key->ed25519_batch != nullptr) {
+      p.ticket = queue_.AddEd25519(*p.key->ed25519_batch, digest, b);
+    } else if (!p.ed25519 && p.key->rsa_batch != nullptr) {
+      p.ticket = queue_.AddRsa(*p.key->rsa_batch, p.hash, digest, b);
+    } else if (!(p.ed25519 ? contexts_.VerifyEd25519(*p.key, digest, b)
+                           : contexts_.VerifyRsa(*p.key, p.hash, digest, b))) {
+      Finish(p.signature, Reason::kSignatureMismatch);
+    }
+  }
   queue_.Run();
   for (const Pending& p : pending_) {
-    if (!queue_.Result(p.ticket)) {
+    if (p.ticket != kNone && !queue_.Result(p.ticket)) {
       Finish(p.signature, Reason::kSignatureMismatch);
     }
   }
@@ -141,6 +177,48 @@ void Verifier::Flush() {
   }
   pending_.clear();
   queue_.Clear();
+  hash_jobs_.clear();
+  pending_bytes_.clear();
+  // A hostile batch's arena is given back; a usual one is kept.
+  if (hash_arena_.capacity() > 2 * kMaxDeferredBytes) {
+    std::string().swap(hash_arena_);
+  }
+  hash_arena_.clear();
+}
+
+size_t Verifier::AddHashJob(size_t offset) {
+  HashJob job;
+  job.offset = offset;
+  job.len = hash_arena_.size() - offset;
+  hash_jobs_.push_back(job);
+  return hash_jobs_.size() - 1;
+}
+
+void Verifier::CheckLater(SignatureVerdict* v, const PublicKey& key,
+                          HashAlg hash, size_t body_job, size_t header_job,
+                          std::span<const uint8_t> header_digest) {
+  const Signature& sig = sig_;
+  Pending p;
+  p.verdict = deferred_into_;
+  p.signature = v;
+  p.key = &key;
+  p.hash = hash;
+  p.ed25519 = sig.algorithm == Algorithm::kEd25519Sha256;
+  p.ticket = kNone;
+  p.body_job = body_job;
+  p.header_job = header_job;
+  p.b_offset = pending_bytes_.size();
+  p.b_len = sig.b.size();
+  if (body_job != kNone) std::memcpy(p.bh, sig.bh.data(), sig.bh.size());
+  if (header_job == kNone) {
+    // The header hash is known: queue the check now.
+    p.ticket = p.ed25519
+                   ? queue_.AddEd25519(*key.ed25519_batch, header_digest, sig.b)
+                   : queue_.AddRsa(*key.rsa_batch, hash, header_digest, sig.b);
+  } else {
+    pending_bytes_.insert(pending_bytes_.end(), sig.b.begin(), sig.b.end());
+  }
+  pending_.push_back(p);
 }
 
 void Verifier::Verify(std::string_view text, Verdict* verdict) {
@@ -149,6 +227,11 @@ void Verifier::Verify(std::string_view text, Verdict* verdict) {
   if (header_data_.capacity() > kKeepBytes) std::string().swap(header_data_);
   body_hashes_.clear();
   verdict->error.clear();
+  // Decided per message, so all its SHA-256 body hashes (cached across its
+  // signatures) are deferred or none.
+  defer_hashes_ = deferred_into_ != nullptr &&
+                  text.size() <= kMaxDeferredBody &&
+                  hash_arena_.size() < kMaxDeferredBytes;
 
   if (text.size() > options_.max_message_bytes) {
     *verdict = VerdictOverLimit(text, Reason::kMessageTooLarge,
@@ -253,27 +336,39 @@ Verdict Verifier::VerdictOverLimit(std::string_view text, Reason reason,
 }
 
 uint64_t Verifier::BodyHash(Canon canon, HashAlg hash, uint64_t limit,
-                            uint8_t* out_digest, size_t* out_len) {
+                            bool defer, uint8_t* out_digest, size_t* out_len,
+                            size_t* job) {
   for (const CachedBodyHash& c : body_hashes_) {
     if (c.canon == canon && c.hash == hash && c.limit == limit) {
       std::memcpy(out_digest, c.digest, c.len);
       *out_len = c.len;
+      *job = c.job;
       return c.canonical_length;
     }
   }
-  digest_.Reset(hash);
-  uint64_t canonical_length =
-      CanonicalizeBody(canon, message_.body, limit, &digest_);
-  *out_len = digest_.Final(out_digest);
   CachedBodyHash c;
   c.canon = canon;
   c.hash = hash;
   c.limit = limit;
-  c.canonical_length = canonical_length;
-  c.len = *out_len;
-  std::memcpy(c.digest, out_digest, c.len);
+  c.job = kNone;
+  c.len = DigestSize(hash);
+  if (defer) {
+    const size_t offset = hash_arena_.size();
+    StringSink sink(&hash_arena_);
+    c.canonical_length = CanonicalizeBody(canon, message_.body, limit, &sink);
+    c.job = AddHashJob(offset);
+    std::memset(c.digest, 0, sizeof c.digest);
+  } else {
+    digest_.Reset(hash);
+    c.canonical_length =
+        CanonicalizeBody(canon, message_.body, limit, &digest_);
+    c.len = digest_.Final(c.digest);
+  }
   body_hashes_.push_back(c);
-  return canonical_length;
+  std::memcpy(out_digest, c.digest, c.len);
+  *out_len = c.len;
+  *job = c.job;
+  return c.canonical_length;
 }
 
 void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
@@ -349,13 +444,15 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
                       " (--max-key-bits)");
   }
 
-  // Body hash (§6.1.3 step 4).
+  // Body hash (§6.1.3 step 4). VerifyDeferred leaves SHA-256 to Flush().
   const HashAlg hash = HashOf(sig.algorithm);
+  const bool defer_hashes = defer_hashes_ && hash == HashAlg::kSha256;
   uint8_t body_hash[kMaxDigestSize];
   size_t body_hash_len = 0;
+  size_t body_job = kNone;
   uint64_t canonical_length =
       BodyHash(sig.body_canon, hash, sig.length.value_or(kNoBodyLimit),
-               body_hash, &body_hash_len);
+               defer_hashes, body_hash, &body_hash_len, &body_job);
   if (sig.length && *sig.length > canonical_length) {
     return Finish(v, Reason::kLengthExceedsBody,
                   "l=" + std::to_string(*sig.length) +
@@ -363,45 +460,48 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
                       std::to_string(canonical_length) + " bytes");
   }
   if (sig.bh.size() != body_hash_len ||
-      std::memcmp(sig.bh.data(), body_hash, body_hash_len) != 0) {
+      (body_job == kNone &&
+       std::memcmp(sig.bh.data(), body_hash, body_hash_len) != 0)) {
     return Finish(v, Reason::kBodyHashMismatch);
   }
 
   // Header hash (§5.4.2): each h= name takes the next instance from the
-  // bottom; names with no instance left contribute nothing.
-  header_data_.clear();
+  // bottom; names with no instance left contribute nothing. Deferred, the
+  // data goes straight to the hash arena.
+  std::string& header_data = defer_hashes ? hash_arena_ : header_data_;
+  const size_t header_offset = defer_hashes ? hash_arena_.size() : 0;
+  if (!defer_hashes) header_data_.clear();
   AppendSignedHeaders(message_, sig.signed_headers, sig.header_canon,
-                      field_index, &header_data_);
+                      field_index, &header_data);
   // The signature field itself with the b= value (and its FWS) removed.
   const size_t value_offset =
       static_cast<size_t>(field.value.data() - field.raw.data());
   own_field_.assign(field.raw.substr(0, value_offset + sig.b_tag->value_begin));
   own_field_.append(field.raw.substr(value_offset + sig.b_tag->value_end));
-  AppendCanonicalHeader(sig.header_canon, own_field_, false, &header_data_);
+  AppendCanonicalHeader(sig.header_canon, own_field_, false, &header_data);
 
-  uint8_t header_hash[kMaxDigestSize];
-  digest_.Reset(hash);
-  digest_.Write(header_data_);
-  size_t header_hash_len = digest_.Final(header_hash);
-  std::span<const uint8_t> header_digest(header_hash, header_hash_len);
-  bool ok;
+  bool ok = true;
   const bool ed25519 = sig.algorithm == Algorithm::kEd25519Sha256;
-  if (deferred_into_ != nullptr &&
-      (ed25519 ? public_key.ed25519_batch != nullptr
-               : public_key.rsa_batch != nullptr)) {
+  const bool batched = ed25519 ? public_key.ed25519_batch != nullptr
+                               : public_key.rsa_batch != nullptr;
+  if (defer_hashes) {
     // Provisionally valid: Flush() turns a failed check into
-    // signature_mismatch, which takes precedence over the policy below.
-    pending_.push_back(Pending{
-        deferred_into_, v,
-        ed25519
-            ? queue_.AddEd25519(*public_key.ed25519_batch, header_digest, sig.b)
-            : queue_.AddRsa(*public_key.rsa_batch, hash, header_digest,
-                            sig.b)});
-    ok = true;
-  } else if (ed25519) {
-    ok = contexts_.VerifyEd25519(public_key, header_digest, sig.b);
+    // body_hash_mismatch or signature_mismatch, which take precedence over
+    // the policy below.
+    CheckLater(v, public_key, hash, body_job, AddHashJob(header_offset), {});
   } else {
-    ok = contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
+    uint8_t header_hash[kMaxDigestSize];
+    digest_.Reset(hash);
+    digest_.Write(header_data_);
+    const size_t header_hash_len = digest_.Final(header_hash);
+    const std::span<const uint8_t> header_digest(header_hash, header_hash_len);
+    if (deferred_into_ != nullptr && batched) {
+      CheckLater(v, public_key, hash, kNone, kNone, header_digest);
+    } else if (ed25519) {
+      ok = contexts_.VerifyEd25519(public_key, header_digest, sig.b);
+    } else {
+      ok = contexts_.VerifyRsa(public_key, hash, header_digest, sig.b);
+    }
   }
   if (!ok) return Finish(v, Reason::kSignatureMismatch);
 

@@ -10,12 +10,15 @@
 #define DKIMBATCH_ENGINE_VERIFIER_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/canon/canon_mode.h"
 #include "engine/crypto/digest.h"
+#include "engine/crypto/public_key.h"
+#include "engine/crypto/sha256_many.h"
 #include "engine/crypto/verify_contexts.h"
 #include "engine/crypto/verify_queue.h"
 #include "engine/key_store.h"
@@ -61,17 +64,26 @@ class Verifier {
 
   // VerifyDeferred is Verify for callers that verify several messages before
   // they need the verdicts (a pipeline batch): it fills `*out` as Verify
-  // would, except that the signature checks the batched verifiers take
-  // (crypto/rsa_batch.h, crypto/ed25519_batch.h: IFMA available and a key
-  // they handle) are queued. Until the next Flush() such a signature reads as
-  // if its check passed; Flush() makes the failed ones signature_mismatch and
-  // recomputes out->dkim, so the verdicts end up identical to Verify's. `*out`
-  // must stay at its address, untouched, until Flush() returns.
+  // would, except that the work that runs faster many at a time is queued:
+  // SHA-256 body and header hashes (crypto/sha256_many.h; bodies up to
+  // messages up to kMaxDeferredBody) and then the public-key checks (batched by
+  // crypto/rsa_batch.h and crypto/ed25519_batch.h where IFMA and the key
+  // allow, else OpenSSL). Until the next Flush() such a signature reads as
+  // if its checks passed; Flush() makes the failed ones body_hash_mismatch
+  // or signature_mismatch and recomputes out->dkim, so the verdicts end up
+  // identical to Verify's. `*out` must stay at its address, untouched,
+  // until Flush() returns.
   void VerifyDeferred(std::string_view message, Verdict* out);
 
-  // Flush runs the queued checks, 8 per kernel call, and completes the
-  // verdicts VerifyDeferred left pending.
+  // Flush runs the queued hashes and checks and completes the verdicts
+  // VerifyDeferred left pending.
   void Flush();
+
+  // Messages larger than this are hashed at once, not queued; and past
+  // kMaxDeferredBytes of queued bodies and header data, hashing is no
+  // longer deferred until the next Flush() (memory stays bounded).
+  static constexpr size_t kMaxDeferredBody = size_t{1} << 20;
+  static constexpr size_t kMaxDeferredBytes = size_t{16} << 20;
 
  private:
   void VerifyOne(const HeaderField& field, size_t field_index,
@@ -84,14 +96,29 @@ class Verifier {
 
   // BodyHash computes (or takes from this message's cache) the body hash
   // for `canon`, `hash` and l= `limit`; returns the canonical body length.
-  uint64_t BodyHash(Canon canon, HashAlg hash, uint64_t limit,
-                    uint8_t* out_digest, size_t* out_len);
+  // With `defer`, a new SHA-256 body hash is left to Flush(): the canonical
+  // body goes to hash_arena_ and `*job` is its index in hash_jobs_ (else
+  // kNone, and the digest is in out_digest).
+  uint64_t BodyHash(Canon canon, HashAlg hash, uint64_t limit, bool defer,
+                    uint8_t* out_digest, size_t* out_len, size_t* job);
+
+  // AddHashJob queues the SHA-256 of hash_arena_[offset, end) for Flush().
+  size_t AddHashJob(size_t offset);
+
+  // CheckLater queues the public-key check of the current signature for
+  // Flush(): `v` reads as passed until then.
+  void CheckLater(SignatureVerdict* v, const PublicKey& key, HashAlg hash,
+                  size_t body_job, size_t header_job,
+                  std::span<const uint8_t> header_digest);
+
+  static constexpr size_t kNone = ~size_t{0};
 
   struct CachedBodyHash {
     Canon canon;
     HashAlg hash;
     uint64_t limit;
     uint64_t canonical_length;
+    size_t job;  // in hash_jobs_ when deferred, else kNone
     size_t len;
     uint8_t digest[kMaxDigestSize];
   };
@@ -109,15 +136,34 @@ class Verifier {
   std::string detail_;
   std::vector<CachedBodyHash> body_hashes_;  // of the current message
 
-  // A signature whose public-key check waits in queue_.
+  // A signature whose checks wait for Flush(): the hashes (when body_job
+  // and header_job are set; the body hash is compared with `bh`), then the
+  // public-key check, batched in queue_ where the key allows (`ticket`)
+  // and through OpenSSL otherwise.
   struct Pending {
     Verdict* verdict;
     SignatureVerdict* signature;  // in verdict->signatures
-    size_t ticket;                // in queue_
+    const PublicKey* key;
+    HashAlg hash;
+    bool ed25519;
+    size_t ticket;           // in queue_, or kNone
+    size_t body_job;         // in hash_jobs_, or kNone
+    size_t header_job;       // in hash_jobs_, or kNone
+    size_t b_offset, b_len;  // the signature's b= in pending_bytes_
+    uint8_t bh[kMaxDigestSize];
+  };
+  struct HashJob {
+    size_t offset, len;  // in hash_arena_
+    uint8_t digest[kMaxDigestSize];
   };
   Verdict* deferred_into_ = nullptr;  // set while VerifyDeferred runs
+  bool defer_hashes_ = false;         // for the current message
   VerifyQueue queue_;
   std::vector<Pending> pending_;
+  std::string hash_arena_;  // canonical bodies and header data, back to back
+  std::vector<HashJob> hash_jobs_;
+  std::vector<Sha256Job> sha_jobs_;
+  std::vector<uint8_t> pending_bytes_;
 };
 
 }  // namespace dkimbatch::engine

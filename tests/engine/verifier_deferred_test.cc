@@ -1,7 +1,7 @@
 // tests/engine/verifier_deferred_test.cc
 //
-// Verifier::VerifyDeferred + Flush (RSA and Ed25519 checks batched across
-// messages)
+// Verifier::VerifyDeferred + Flush (SHA-256 hashes, RSA and Ed25519 checks
+// batched across messages)
 // must give exactly the verdicts of Verify, message by message: passes,
 // signature mismatches, and the policy results that only apply to a
 // signature that verified (weak hash, small key, future t=), with keys the
@@ -96,12 +96,17 @@ class VerifierDeferred : public ::testing::Test {
                    const std::string& a = "rsa-sha256",
                    std::optional<uint64_t> t = std::nullopt) {
     SignSpec spec;
+    spec.t = t;
+    return Sign(msg, selector, a, spec);
+  }
+
+  std::string Sign(const std::string& msg, const std::string& selector,
+                   const std::string& a, SignSpec spec) {
     for (const auto& [s, key] : signers_) {
       if (s == selector) spec.key = key;
     }
     spec.s = selector;
     spec.a = a;
-    spec.t = t;
     return SignMessage(msg, spec);
   }
 
@@ -132,6 +137,33 @@ class VerifierDeferred : public ::testing::Test {
     out.push_back(Sign(Sign(kMessage, "wrong"), "k2048"));
     out.push_back(Tamper(Sign(Sign(kMessage, "k1024"), "k2048")));
     out.push_back(Sign(Sign(Sign(kMessage, "e3"), "wrong"), "k1024b"));
+    // Canonicalizations and l=: body hashes shared between signatures of
+    // one message (same c= and l=) or not, SHA-1 next to SHA-256.
+    SignSpec simple;
+    simple.header_canon = simple.body_canon = "simple";
+    SignSpec limited;
+    limited.l = 5;
+    SignSpec too_long;
+    too_long.l = 5000;
+    const std::string lf_body = kMessage + "two\nbare LFs\n\n\n";
+    for (const std::string& body : {kMessage, lf_body}) {
+      out.push_back(Sign(body, "k1024", "rsa-sha256", simple));
+      out.push_back(Sign(body, "k1024", "rsa-sha256", limited));
+      out.push_back(Sign(body, "k1024", "rsa-sha256", limited) + "more\r\n");
+      out.push_back(Sign(body, "k1024", "rsa-sha256", too_long));
+      out.push_back(Sign(Sign(body, "k1024", "rsa-sha256", simple), "k2048",
+                         "rsa-sha256", simple));
+      out.push_back(Sign(Sign(body, "k1024"), "ed", "ed25519-sha256"));
+      out.push_back(Sign(Sign(body, "k1024", "rsa-sha1"), "k2048"));
+      out.push_back(Sign(Sign(body, "k1024", "rsa-sha1"), "k2048") + "x\r\n");
+      out.push_back(
+          Sign(Sign(Sign(body, "k1024", "rsa-sha256", simple), "k2048"), "e3"));
+    }
+    // A body past the deferral limit is hashed at once; verdicts the same.
+    const std::string big =
+        kMessage + std::string(Verifier::kMaxDeferredBody, 'x') + "\r\n";
+    out.push_back(Sign(big, "k1024"));
+    out.push_back(Sign(big, "k1024") + "tail\r\n");
     // No RSA check at all.
     out.push_back(kMessage);
     out.push_back(Sign(kMessage, "k2048") + "changed body\r\n");
@@ -184,17 +216,72 @@ TEST_F(VerifierDeferred, SameVerdictsAsVerify) {
       if (i % 7 == 6) deferred.Flush();
     }
     deferred.Flush();
-    size_t fails = 0, passes = 0;
+    size_t fails = 0, passes = 0, body_fails = 0;
     for (size_t i = 0; i < corpus.size(); ++i) {
       ExpectSame(want[i], got[i], i);
       for (const SignatureVerdict& s : want[i].signatures) {
         fails += s.reason == Reason::kSignatureMismatch;
         passes += s.reason == Reason::kOk;
+        body_fails += s.reason == Reason::kBodyHashMismatch;
       }
     }
     EXPECT_GT(fails, 10u);
     EXPECT_GT(passes, 3u);
+    EXPECT_GT(body_fails, 5u);
   }
+}
+
+// More queued message bytes than the hash arena takes before a Flush: the
+// rest are hashed at once, and every verdict is still Verify's.
+TEST_F(VerifierDeferred, PastTheArenaLimit) {
+  VerifyOptions options;
+  options.now = kNow;
+  Verifier immediate(store_, options);
+  Verifier deferred(store_, options);
+  const std::string body(Verifier::kMaxDeferredBody / 2, 'y');
+  std::vector<std::string> corpus;
+  for (size_t bytes = 0; bytes < 2 * Verifier::kMaxDeferredBytes;
+       bytes += body.size()) {
+    const std::string signed_msg =
+        Sign(kMessage + body + std::to_string(corpus.size()) + "\r\n",
+             corpus.size() % 2 ? "k1024" : "ed",
+             corpus.size() % 2 ? "rsa-sha256" : "ed25519-sha256");
+    corpus.push_back(corpus.size() % 3 == 1 ? signed_msg + "!\r\n"
+                                            : signed_msg);
+  }
+  std::vector<Verdict> got(corpus.size());
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    deferred.VerifyDeferred(corpus[i], &got[i]);
+  }
+  deferred.Flush();
+  size_t body_fails = 0;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    const Verdict want = immediate.Verify(corpus[i]);
+    ExpectSame(want, got[i], i);
+    body_fails += want.signatures[0].reason == Reason::kBodyHashMismatch;
+  }
+  EXPECT_GT(body_fails, 10u);
+}
+
+// SHA-256 hashing waits for Flush on any CPU: a changed body reads as passed
+// until then; SHA-1 is hashed at once.
+TEST_F(VerifierDeferred, BodyHashWaitsForFlush) {
+  VerifyOptions options;
+  options.now = kNow;
+  options.allow_sha1 = true;
+  Verifier verifier(store_, options);
+  Verdict changed, changed_sha1, good;
+  verifier.VerifyDeferred(Sign(kMessage, "k1536") + "changed\r\n", &changed);
+  verifier.VerifyDeferred(Sign(kMessage, "k1536", "rsa-sha1") + "changed\r\n",
+                          &changed_sha1);
+  verifier.VerifyDeferred(Sign(kMessage, "k1536"), &good);
+  EXPECT_EQ(changed.signatures[0].reason, Reason::kOk);
+  EXPECT_EQ(changed_sha1.signatures[0].reason, Reason::kBodyHashMismatch);
+  verifier.Flush();
+  EXPECT_EQ(changed.signatures[0].reason, Reason::kBodyHashMismatch);
+  EXPECT_EQ(changed.dkim, Result::kFail);
+  EXPECT_EQ(good.signatures[0].reason, Reason::kOk);
+  EXPECT_EQ(good.dkim, Result::kPass);
 }
 
 // Before Flush, a queued RSA check reads as passed; Flush settles it.
