@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 targets=${FUZZ_TARGETS:-"tag_list signature key_record header_canon \
-body_canon mbox_split message_file key_cache verify rsa_batch"}
+body_canon mbox_split message_file key_cache verify rsa_batch ed25519_batch"}
 cxx=$(command -v clang++-14 || command -v clang++ || true)
 cc=$(command -v clang-14 || command -v clang || true)
 if [ -z "$cxx" ]; then
