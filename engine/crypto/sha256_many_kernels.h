@@ -1,18 +1,88 @@
 // engine/crypto/sha256_many_kernels.h
 //
-// Internal to sha256_many.cc (and its test and benchmark): the SHA-NI
-// compression function for a few independent streams, and the SHA-NI path
-// of Sha256Many with a chosen number of interleaved streams.
+// Internal to sha256_many.cc (and its test and benchmark): a message in
+// flight (Sha256Stream), the compression functions for several independent
+// streams (SHA-NI: up to 4 interleaved; AVX-512: 16 lanes), and the SHA-NI
+// and AVX-512 paths of Sha256Many with their tuning knobs exposed.
 #ifndef DKIMBATCH_ENGINE_CRYPTO_SHA256_MANY_KERNELS_H_
 #define DKIMBATCH_ENGINE_CRYPTO_SHA256_MANY_KERNELS_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "engine/crypto/sha256_many.h"
 
 namespace dkimbatch::engine::internal {
+
+inline constexpr size_t kSha256BlockSize = 64;
+
+// FIPS 180-4 §5.3.3: the initial hash value.
+inline constexpr uint32_t kSha256InitialState[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+// Sha256Stream is one message in flight: its state and the blocks still to
+// compress, first the message's whole blocks in place, then `last`.
+struct Sha256Stream {
+  // Start begins `job` and builds its padded final block(s): the bytes
+  // after the last whole block, 0x80, zeros, and the bit length as a
+  // 64-bit big-endian number (FIPS 180-4 §5.1.1).
+  void Start(const Sha256Job& job) {
+    std::memcpy(state, kSha256InitialState, sizeof(state));
+    out = job.out;
+    const size_t whole = job.len / kSha256BlockSize;
+    const size_t rest = job.len % kSha256BlockSize;
+    const size_t last_size =
+        rest < kSha256BlockSize - 8 ? kSha256BlockSize : 2 * kSha256BlockSize;
+    std::memset(last, 0, sizeof(last));
+    if (rest > 0) std::memcpy(last, job.data + whole * kSha256BlockSize, rest);
+    last[rest] = 0x80;
+    const uint64_t bits = static_cast<uint64_t>(job.len) * 8;
+    for (int i = 0; i < 8; ++i) {
+      last[last_size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+    }
+    last_blocks = last_size / kSha256BlockSize;
+    if (whole > 0) {
+      next = job.data;
+      blocks = whole;
+    } else {
+      next = last;
+      blocks = last_blocks;
+      last_blocks = 0;
+    }
+  }
+
+  // Advance notes that `n` (at most `blocks`) blocks were compressed; it
+  // returns false when the message is done.
+  bool Advance(size_t n) {
+    next += n * kSha256BlockSize;
+    blocks -= n;
+    if (blocks > 0) return true;
+    if (last_blocks == 0) return false;
+    next = last;
+    blocks = last_blocks;
+    last_blocks = 0;
+    return true;
+  }
+
+  void WriteDigest() const {
+    for (int i = 0; i < 8; ++i) {
+      out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
+      out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+      out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+      out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+    }
+  }
+
+  uint32_t state[8];
+  const uint8_t* next;  // the next block to compress
+  size_t blocks;        // blocks at `next` still to compress
+  size_t last_blocks;   // blocks of `last` to compress after those (0 or 1-2)
+  uint8_t* out;
+  uint8_t last[2 * kSha256BlockSize];
+};
 
 // The most streams one Sha256ShaNiBlocks call interleaves.
 inline constexpr int kSha256ShaNiMaxStreams = 4;
@@ -37,6 +107,44 @@ void Sha256ShaNiBlocks(int streams, uint32_t* const* states,
 // kSha256ShaNiMaxStreams) messages in flight instead of
 // kSha256ShaNiStreams; SHA-NI must be supported.
 void Sha256ManyShaNi(int streams, std::span<const Sha256Job> jobs);
+
+// The lanes (messages side by side) of Sha256Avx512Blocks.
+inline constexpr int kSha256Avx512Lanes = 16;
+
+// Sha256Avx512Blocks compresses, in each lane i < kSha256Avx512Lanes, the
+// `blocks` consecutive 64-byte blocks at data[i] into the lane's state:
+// word j (a..h, host byte order) of lane i is states[j * kSha256Avx512Lanes
+// + i]. Lanes whose bit is set in `fresh` start from the initial hash value
+// instead of their words in `states`. Only after
+// simd::SimdLevelSupported(SimdLevel::kAvx512).
+void Sha256Avx512Blocks(uint32_t* states, uint32_t fresh,
+                        const uint8_t* const* data, size_t blocks);
+
+// The AVX-512 path's throughput with all 16 lanes busy over OpenSSL's for
+// one message without SHA-NI (its AVX2 code): 2.9 GiB/s over 0.36 GiB/s on
+// the Xeon (Golden Cove cores) measured, OpenSSL's SHA-NI code masked off
+// with OPENSSL_ia32cap=":~0x20000000". So a lane that runs alone is half as
+// fast as OpenSSL.
+inline constexpr int kSha256Avx512OverOpenssl = 8;
+
+// Sha256Avx512Options are the AVX-512 path's tuning knobs.
+struct Sha256Avx512Options {
+  // Once every job has started and fewer lanes than this are busy, the
+  // SHA-NI path finishes them (0: never; always 0 on CPUs without SHA-NI).
+  // 10 is the measured break-even: AVX-512 does 2.9 GiB/s with all 16 lanes
+  // busy, so 9 busy lanes are slower than 4 SHA-NI streams (1.75 GiB/s)
+  // and 10 faster (BM_Sha256ManyFew in bench/bm_sha256_many.cc).
+  int shani_below = 10;
+  // Without that hand-over: OpenSSL digests the longest jobs first when one
+  // lane would otherwise compress them alone for long (OpensslOutliers in
+  // sha256_many.cc).
+  bool openssl_outliers = true;
+};
+
+// Sha256ManyAvx512 is Sha256ManyWith(kAvx512, jobs) with `options` instead
+// of the defaults; kAvx512 must be supported.
+void Sha256ManyAvx512(const Sha256Avx512Options& options,
+                      std::span<const Sha256Job> jobs);
 
 }  // namespace dkimbatch::engine::internal
 

@@ -2,11 +2,14 @@
 //
 // Sha256Many against OpenSSL's one-shot SHA-256 (EVP_Digest), which is the
 // reference, for each kernel (kOpenssl; kShaNi where the CPU has SHA-NI,
-// with its default and every other number of interleaved streams): FIPS 180
-// known answers, every length 0..300 (all the padding edge cases) alone and
-// in one batch, random batches of 0 to 100 jobs with random contents,
-// lengths up to 1 MB, odd data alignments and shared data, and a 10 MB job
-// among empty ones.
+// with its default and every other number of interleaved streams; kAvx512
+// where the CPU has AVX-512, with its default hand-over of the last busy
+// lanes to SHA-NI, with every block through the AVX-512 kernel, as on CPUs
+// without SHA-NI, and handing every lane over once the last job has
+// started): FIPS 180 known answers, every length 0..300 (all the padding
+// edge cases) alone and in one batch, random batches of 0 to 500 jobs with
+// random contents, lengths up to 1 MB, odd data alignments and shared data,
+// and a 10 MB job among empty ones.
 #include "engine/crypto/sha256_many.h"
 
 #include <openssl/evp.h>
@@ -14,6 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,19 +30,23 @@ namespace {
 
 constexpr size_t kDigestSize = 32;
 
-// Runner is one way of running the jobs: a kernel, or the SHA-NI path with
-// a given number of streams (0: the default one).
+// Runner is one way of running the jobs: a kernel with its defaults, or
+// the SHA-NI path with `streams` > 0 streams, or the AVX-512 path with
+// `avx512` options.
 struct Runner {
   std::string name;
   Sha256ManyKernel kernel;
-  int streams;
+  int streams = 0;
+  std::optional<internal::Sha256Avx512Options> avx512;
 };
 
 void RunJobs(const Runner& runner, std::span<const Sha256Job> jobs) {
-  if (runner.streams == 0) {
-    Sha256ManyWith(runner.kernel, jobs);
-  } else {
+  if (runner.streams > 0) {
     internal::Sha256ManyShaNi(runner.streams, jobs);
+  } else if (runner.avx512.has_value()) {
+    internal::Sha256ManyAvx512(*runner.avx512, jobs);
+  } else {
+    Sha256ManyWith(runner.kernel, jobs);
   }
 }
 
@@ -105,7 +113,9 @@ class Sha256ManyKernelTest : public ::testing::TestWithParam<Runner> {
  protected:
   void SetUp() override {
     if (!Sha256ManyKernelSupported(GetParam().kernel)) {
-      GTEST_SKIP() << "this CPU lacks SHA-NI or SSE4.1: kShaNi not tested";
+      GTEST_SKIP() << "this CPU cannot run " << GetParam().name
+                   << " (kShaNi needs SHA-NI and SSE4.1, kAvx512 AVX-512 F, "
+                      "BW and VL): not tested";
     }
   }
 };
@@ -162,13 +172,13 @@ TEST_P(Sha256ManyKernelTest, EveryLengthUpTo300) {
 
 TEST_P(Sha256ManyKernelTest, PaddingEdgesInEveryStream) {
   // Lengths around the one/two final block boundary, rotated so each lands
-  // in each stream and next to each other one.
+  // in each stream (or lane) and next to each other one.
   constexpr size_t kEdges[] = {0,   1,   55,  56,  63,  64,  65,  119,
                                120, 127, 128, 129, 183, 184, 191, 192};
   std::mt19937_64 rng(56);
   const std::vector<uint8_t> bytes = RandomBytes(256, rng);
   for (size_t shift = 0; shift < std::size(kEdges); ++shift) {
-    for (size_t count = 1; count <= 6; ++count) {
+    for (size_t count : {1, 2, 3, 4, 5, 6, 15, 16, 17, 31, 33}) {
       std::vector<Piece> pieces;
       for (size_t i = 0; i < count; ++i) {
         pieces.push_back(
@@ -183,8 +193,8 @@ TEST_P(Sha256ManyKernelTest, PaddingEdgesInEveryStream) {
 TEST_P(Sha256ManyKernelTest, RandomBatches) {
   std::mt19937_64 rng(0x5A256);
   const std::vector<uint8_t> bytes = RandomBytes((1 << 20) + 64, rng);
-  for (size_t count : {0, 1, 2, 3, 4, 5, 17, 100}) {
-    for (int round = 0; round < 8; ++round) {
+  for (size_t count : {0, 1, 2, 3, 4, 5, 15, 16, 17, 100, 500}) {
+    for (int round = 0; round < (count < 500 ? 8 : 2); ++round) {
       std::vector<Piece> pieces;
       for (size_t i = 0; i < count; ++i) {
         const unsigned kind = rng() % 100;
@@ -227,13 +237,25 @@ TEST_P(Sha256ManyKernelTest, HugeAmongEmpty) {
 }
 
 std::vector<Runner> Runners() {
-  std::vector<Runner> runners = {{"Openssl", Sha256ManyKernel::kOpenssl, 0},
-                                 {"ShaNi", Sha256ManyKernel::kShaNi, 0}};
+  std::vector<Runner> runners = {
+      {"Openssl", Sha256ManyKernel::kOpenssl, 0, std::nullopt},
+      {"ShaNi", Sha256ManyKernel::kShaNi, 0, std::nullopt}};
   for (int streams = 1; streams <= internal::kSha256ShaNiMaxStreams;
        ++streams) {
     runners.push_back({"ShaNi" + std::to_string(streams) + "Streams",
-                       Sha256ManyKernel::kShaNi, streams});
+                       Sha256ManyKernel::kShaNi, streams, std::nullopt});
   }
+  runners.push_back({"Avx512", Sha256ManyKernel::kAvx512, 0, std::nullopt});
+  // Every block through the AVX-512 kernel, idle lanes and all.
+  runners.push_back({"Avx512Alone", Sha256ManyKernel::kAvx512, 0,
+                     internal::Sha256Avx512Options{0, false}});
+  // As on CPUs without SHA-NI: the longest jobs may go to OpenSSL.
+  runners.push_back({"Avx512NoShaNi", Sha256ManyKernel::kAvx512, 0,
+                     internal::Sha256Avx512Options{0, true}});
+  // Every lane to SHA-NI once the last job has started.
+  runners.push_back(
+      {"Avx512ShaNiTail", Sha256ManyKernel::kAvx512, 0,
+       internal::Sha256Avx512Options{internal::kSha256Avx512Lanes + 1, true}});
   return runners;
 }
 
