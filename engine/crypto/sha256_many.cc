@@ -171,9 +171,14 @@ void RunAvx512(const internal::Sha256Avx512Options& options,
                               ? options.shani_below
                               : 0;
   const bool outliers = shani_below == 0 && options.openssl_outliers;
-  // With no more jobs than lanes all start at once, in any order.
+  // With no more jobs than lanes all start at once, in any order; jobs
+  // that come longest first already are taken as they are (no allocation).
+  const bool sorted = std::is_sorted(
+      jobs.begin(), jobs.end(), [](const Sha256Job& a, const Sha256Job& b) {
+        return BlockCount(a.len) > BlockCount(b.len);
+      });
   const std::vector<uint32_t> order =
-      (jobs.size() > static_cast<size_t>(kLanes) || outliers) &&
+      ((jobs.size() > static_cast<size_t>(kLanes) && !sorted) || outliers) &&
               jobs.size() <= UINT32_MAX
           ? LongestFirst(jobs)
           : std::vector<uint32_t>();
