@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/isa_test.sh STATIC_LIB...
-# One binary runs on any x86-64: AVX, AVX-512 and BMI instructions appear
-# only in the vector kernels' object files (*_avx2.cc.o, *_avx512.cc.o,
-# *_ifma.cc.o), and
+# One binary runs on any x86-64: AVX, AVX-512, BMI and SHA instructions
+# appear only in the vector kernels' object files (*_avx2.cc.o,
+# *_avx512.cc.o, *_ifma.cc.o, *_shani.cc.o), and
 # there never in a weak (COMDAT) function: an inline function or template
 # instance that another object also emits, of which the linker keeps one
 # copy for every caller, must be baseline code. (The hazard of per-file -m
@@ -18,7 +18,7 @@ fail=0 kernels=0
 functions_with_vector_code() {
   objdump -d --no-show-raw-insn "$1" | awk '
     /^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3); next }
-    /%[yz]mm|%k[0-7]|\t(lzcnt|shlx|shrx|sarx|bzhi|pdep|pext|popcnt|andn|blsr|blsi|blsmsk|vp[a-z]|vmov|vbroadcast|vperm|vzeroupper)/ {
+    /%[yz]mm|%k[0-7]|\t(lzcnt|shlx|shrx|sarx|bzhi|pdep|pext|popcnt|andn|blsr|blsi|blsmsk|vp[a-z]|vmov|vbroadcast|vperm|vzeroupper|sha256(rnds2|msg1|msg2))/ {
       print fn
     }' | sort -u
 }
@@ -28,7 +28,7 @@ for lib in "$@"; do
     name=$(basename "$obj")
     users=$(functions_with_vector_code "$obj")
     case "$name" in
-      *_avx2.cc.o|*_avx512.cc.o|*_ifma.cc.o)
+      *_avx2.cc.o|*_avx512.cc.o|*_ifma.cc.o|*_shani.cc.o)
         [ -n "$users" ] && kernels=$((kernels + 1))
         weak=$(nm --defined-only "$obj" | awk '$2 == "W" || $2 == "V" {print $3}' | sort -u)
         shared=$(comm -12 <(echo "$users") <(echo "$weak") | grep . || true)
@@ -40,7 +40,7 @@ for lib in "$@"; do
         ;;
       *)
         if [ -n "$users" ]; then
-          echo "FAIL: $name (baseline) uses AVX/BMI instructions in:"
+          echo "FAIL: $name (baseline) uses AVX/BMI/SHA instructions in:"
           echo "$users" | c++filt
           fail=1
         fi
