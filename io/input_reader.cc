@@ -49,9 +49,13 @@ bool InputReader::Next(RawMessage* out) {
     if (splitter_.has_value()) {
       MboxMessage message;
       if (splitter_->Next(&message)) {
+        if (streaming_ && !stream_eof_ && splitter_->at_end() &&
+            NextWindow(static_cast<size_t>(message.offset))) {
+          continue;  // the message goes on in the next window
+        }
         out->source = current_source_;
         out->index = next_index_++;
-        out->offset = message.offset;
+        out->offset = stream_base_ + message.offset;
         out->file = current_;
         if (message.raw.size() > options_.max_message_bytes) {
           out->bytes = message.raw;  // too large to verify: never copied
@@ -71,6 +75,13 @@ bool InputReader::Next(RawMessage* out) {
       }
       splitter_.reset();
       current_.reset();
+      streaming_ = false;
+      if (!stream_error_.empty()) {
+        FillError(std::move(current_source_), std::move(stream_error_),
+                  /*read_failed=*/true, out);
+        stream_error_.clear();
+        return true;
+      }
       current_source_.reset();
     }
 
@@ -136,11 +147,58 @@ bool InputReader::StartNextPath(RawMessage* out) {
   return false;
 }
 
+bool InputReader::NextWindow(size_t carry_from) {
+  const std::string_view carry = current_->data().substr(carry_from);
+  // At least as much again as the carry: a message longer than a window
+  // costs reads and copies linear in its size.
+  absl::StatusOr<std::shared_ptr<const MappedFile>> window =
+      MappedFile::ReadChunk(0, carry, std::max(kStreamWindow, carry.size()),
+                            &stream_eof_);
+  if (!window.ok()) {
+    stream_eof_ = true;
+    stream_error_ = StatusText(window.status());
+    return false;
+  }
+  stream_base_ += carry_from;
+  current_ = *std::move(window);
+  splitter_.emplace(current_->data());
+  return true;
+}
+
 bool InputReader::OpenInput(const std::string& path,
                             std::shared_ptr<const std::string> source,
                             RawMessage* out) {
-  absl::StatusOr<std::shared_ptr<const MappedFile>> file =
-      path == "-" ? MappedFile::ReadStream(0) : MappedFile::Open(path);
+  struct stat st;
+  if (path == "-" && ::fstat(0, &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A pipe: the first window says whether it is an mbox.
+    bool eof = false;
+    absl::StatusOr<std::shared_ptr<const MappedFile>> window =
+        MappedFile::ReadChunk(0, {}, kStreamWindow, &eof);
+    if (window.ok() && LooksLikeMbox((*window)->data())) {
+      current_ = *std::move(window);
+      current_source_ = std::move(source);
+      splitter_.emplace(current_->data());
+      streaming_ = true;
+      stream_eof_ = eof;
+      stream_base_ = 0;
+      return false;
+    }
+    // One message (or nothing): read the rest behind the first window.
+    while (window.ok() && !eof) {
+      const std::string_view so_far = (*window)->data();
+      window = MappedFile::ReadChunk(
+          0, so_far, std::max(kStreamWindow, so_far.size()), &eof);
+    }
+    return OpenedInput(std::move(window), std::move(source), out);
+  }
+  return OpenedInput(
+      path == "-" ? MappedFile::ReadStream(0) : MappedFile::Open(path),
+      std::move(source), out);
+}
+
+bool InputReader::OpenedInput(
+    absl::StatusOr<std::shared_ptr<const MappedFile>> file,
+    std::shared_ptr<const std::string> source, RawMessage* out) {
   if (!file.ok()) {
     FillError(std::move(source), StatusText(file.status()),
               /*read_failed=*/true, out);

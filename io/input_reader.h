@@ -80,11 +80,16 @@ class InputReader {
   // already filled `*out` (an error, an empty input or a single message).
   bool StartNextPath(RawMessage* out);
 
-  // OpenInput reads the file at `path` (or stdin for "-") as `source`.
+  // OpenInput reads the file at `path` (or stdin for "-"; a piped mbox
+  // there is read in windows) as `source`.
   // Returns true when it filled `*out`; false when it started an mbox, whose
   // messages then come from `splitter_`.
   bool OpenInput(const std::string& path,
                  std::shared_ptr<const std::string> source, RawMessage* out);
+
+  // OpenedInput goes on from OpenInput with the bytes of the input.
+  bool OpenedInput(absl::StatusOr<std::shared_ptr<const MappedFile>> file,
+                   std::shared_ptr<const std::string> source, RawMessage* out);
 
   // FillError makes `*out` the error record `error` for `source`.
   void FillError(std::shared_ptr<const std::string> source, std::string error,
@@ -105,6 +110,21 @@ class InputReader {
   std::shared_ptr<const MappedFile> current_;
   std::shared_ptr<const std::string> current_source_;
   std::optional<MboxSplitter> splitter_;
+
+  // A piped mbox on stdin is read a window at a time (kStreamWindow bytes
+  // more each time), so memory does not grow with the stream: current_ is
+  // the window, stream_base_ its offset in the stream. A message that runs
+  // off the end of a window is carried into the next one.
+  static constexpr size_t kStreamWindow = size_t{16} << 20;
+  bool streaming_ = false;   // current_ is a window of stdin
+  bool stream_eof_ = false;  // stdin has ended
+  uint64_t stream_base_ = 0;
+  std::string stream_error_;  // a read failure, reported after the messages
+
+  // NextWindow moves the splitter to the next window of stdin, starting
+  // with the unfinished message at `carry_from` of the current one. Returns
+  // false (stream_error_ set) when reading fails.
+  bool NextWindow(size_t carry_from);
 
   bool any_read_failed_ = false;
 };

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -214,6 +215,48 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
   file->map_len_ = bytes.map_len;
   file->data_ =
       std::string_view(static_cast<const char*>(bytes.map), bytes.len);
+  return std::shared_ptr<const MappedFile>(std::move(file));
+}
+
+absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadChunk(
+    int fd, std::string_view carry, size_t want, bool* eof) {
+  *eof = false;
+  const size_t cap = RoundUpToPage(carry.size() + std::max<size_t>(want, 1));
+  void* map = ::mmap(nullptr, cap, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) {
+    return absl::ErrnoToStatus(errno, "cannot read");
+  }
+  char* bytes = static_cast<char*>(map);
+  if (!carry.empty()) std::memcpy(bytes, carry.data(), carry.size());
+  size_t len = carry.size();
+  const size_t end = carry.size() + want;
+  while (len < end) {
+    ssize_t n = ::read(fd, bytes + len, end - len);
+    if (n > 0) {
+      len += static_cast<size_t>(n);
+      continue;
+    }
+    if (n == 0) {
+      *eof = true;
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      pollfd pfd{fd, POLLIN, 0};
+      if (::poll(&pfd, 1, -1) >= 0 || errno == EINTR) continue;
+    }
+    const int err = errno;
+    ::munmap(map, cap);
+    return absl::ErrnoToStatus(err, "cannot read");
+  }
+  const size_t used = RoundUpToPage(std::max<size_t>(len, 1));
+  if (used < cap) ::munmap(bytes + used, cap - used);
+  ::mprotect(map, used, PROT_READ);
+  std::shared_ptr<MappedFile> file(new MappedFile());
+  file->map_ = map;
+  file->map_len_ = used;
+  file->data_ = std::string_view(bytes, len);
   return std::shared_ptr<const MappedFile>(std::move(file));
 }
 

@@ -33,6 +33,13 @@ class MappedFile {
   // the offset is moved to the end. `fd` stays open.
   static absl::StatusOr<std::shared_ptr<const MappedFile>> ReadStream(int fd);
 
+  // ReadChunk returns the next window of a stream read piece by piece:
+  // `carry` (the unfinished end of the previous window) followed by up to
+  // `want` bytes read from `fd`; `*eof` says whether the stream ended. The
+  // bytes live in their own anonymous mapping, freed with the MappedFile.
+  static absl::StatusOr<std::shared_ptr<const MappedFile>> ReadChunk(
+      int fd, std::string_view carry, size_t want, bool* eof);
+
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;

@@ -38,6 +38,11 @@ class MboxSplitter {
   // does not start with one) are returned as a message of their own.
   bool Next(MboxMessage* out);
 
+  // at_end returns true when the data is used up: the message Next last
+  // returned ended with the data, not at a separator (so, for a window of
+  // a longer stream, it may go on past it).
+  bool at_end() const { return pos_ >= data_.size(); }
+
  private:
   std::string_view data_;
   size_t pos_ = 0;
