@@ -272,14 +272,18 @@ bool Sha256ManyKernelSupported(Sha256ManyKernel kernel) {
 }
 
 void Sha256Many(std::span<const Sha256Job> jobs) {
-  static const Sha256ManyKernel best = [] {
-    for (Sha256ManyKernel kernel :
-         {Sha256ManyKernel::kAvx512, Sha256ManyKernel::kShaNi}) {
-      if (Sha256ManyKernelSupported(kernel)) return kernel;
-    }
-    return Sha256ManyKernel::kOpenssl;
-  }();
-  Sha256ManyWith(best, jobs);
+  static const bool avx512 =
+      Sha256ManyKernelSupported(Sha256ManyKernel::kAvx512);
+  static const bool shani = Sha256ManyKernelSupported(Sha256ManyKernel::kShaNi);
+  // The --simd level bounds the choice: scalar is the OpenSSL reference.
+  const simd::SimdLevel level = simd::ActiveSimdLevel();
+  Sha256ManyKernel kernel = Sha256ManyKernel::kOpenssl;
+  if (level == simd::SimdLevel::kAvx512 && avx512) {
+    kernel = Sha256ManyKernel::kAvx512;
+  } else if (level != simd::SimdLevel::kScalar && shani) {
+    kernel = Sha256ManyKernel::kShaNi;
+  }
+  Sha256ManyWith(kernel, jobs);
 }
 
 void Sha256ManyWith(Sha256ManyKernel kernel, std::span<const Sha256Job> jobs) {
