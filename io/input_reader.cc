@@ -76,6 +76,7 @@ bool InputReader::Next(RawMessage* out) {
       splitter_.reset();
       current_.reset();
       streaming_ = false;
+      stream_base_ = 0;
       if (!stream_error_.empty()) {
         FillError(std::move(current_source_), std::move(stream_error_),
                   /*read_failed=*/true, out);

@@ -43,6 +43,11 @@ cmp "$tmp/file.jsonl" "$tmp/pipe.jsonl"
 lines=$(wc -l <"$tmp/pipe.jsonl")
 test "$lines" -eq 60601
 grep -q '"dkim":"pass"' "$tmp/pipe.jsonl"
+# A file after the stream: its offsets are its own, as when given alone.
+"$bin" "${args[@]}" "$tmp/g/corpus.mbox" >"$tmp/alone.jsonl"
+cat "$tmp/big.mbox" | "$bin" "${args[@]}" - "$tmp/g/corpus.mbox" |
+  grep -F "\"source\":\"$tmp/g/corpus.mbox\"" >"$tmp/after.jsonl"
+cmp "$tmp/alone.jsonl" "$tmp/after.jsonl"
 cat "$tmp/small.mbox" |
   /usr/bin/time -f '%M' -o "$tmp/rss" "$bin" "${args[@]}" - >"$tmp/small.jsonl"
 test "$(wc -l <"$tmp/small.jsonl")" -eq 60000
