@@ -211,13 +211,14 @@ TEST_F(HotPathAllocTest, WarmVerifyLoopAllocatesNothing) {
   options.now = kNow;
   engine::Verifier verifier(keys, options);
   io::InputReader reader({path}, io::InputOptions{});
-  io::RawMessage msg;
   // As the pipeline does: a batch of messages verified with their hashes and
   // public-key checks deferred, then run together by Flush (more jobs than
   // the AVX-512 SHA-256 kernel has lanes), then the lines written.
   constexpr size_t kBatch = 40;
   std::vector<engine::Verdict> verdicts(kBatch);
-  std::vector<io::MessageLocation> where(kBatch);
+  // One RawMessage per slot, as the pipeline keeps them: a verdict line
+  // quotes its message's source, which must outlive the reader's next file.
+  std::vector<io::RawMessage> messages(kBatch);
   std::string lines;
   // Room for the longest lines up front: offsets grow by a digit as the file
   // goes on, and capacity growth is amortised, not per message.
@@ -231,7 +232,8 @@ TEST_F(HotPathAllocTest, WarmVerifyLoopAllocatesNothing) {
     lines.clear();
     for (size_t i = 0; i < in_batch; ++i) {
       const engine::Verdict& verdict = verdicts[i];
-      io::AppendVerdictLine(where[i], verdict, &lines);
+      const io::RawMessage& m = messages[i];
+      io::AppendVerdictLine({*m.source, m.index, m.offset}, verdict, &lines);
       if (counted[i]) {
         sha1_verifications += !verdict.signatures.empty() &&
                               verdict.signatures[0].a == "rsa-sha1";
@@ -242,11 +244,10 @@ TEST_F(HotPathAllocTest, WarmVerifyLoopAllocatesNothing) {
     }
     in_batch = 0;
   };
-  while (reader.Next(&msg)) {
+  while (reader.Next(&messages[in_batch])) {
     if (count == warm_messages) g_counting = true;
     counted[in_batch] = count >= warm_messages;
-    verifier.VerifyDeferred(msg.bytes, &verdicts[in_batch]);
-    where[in_batch] = io::MessageLocation{*msg.source, msg.index, msg.offset};
+    verifier.VerifyDeferred(messages[in_batch].bytes, &verdicts[in_batch]);
     ++in_batch;
     ++count;
     if (in_batch == kBatch) flush();
