@@ -5,7 +5,9 @@
 // and of the conformance corpus, so seeds from either carry signatures
 // that really verify and mutations reach every step. Invariants: one line,
 // valid JSON ending in '\n', a known result word, at most --max-signatures
-// + 1 signature entries, and reported strings bounded.
+// + 1 signature entries, reported strings bounded, and the pipeline's way
+// (VerifyDeferred + Flush: hashes and public-key checks batched) giving the
+// very same line as Verify.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -66,5 +68,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view dkim;
   FUZZ_CHECK(doc["dkim"].get_string().get(dkim) == simdjson::SUCCESS);
   FUZZ_CHECK(dkim == engine::ResultWord(verdict.dkim));
+
+  static engine::Verifier deferred(Keys(), options);
+  engine::Verdict later;
+  deferred.VerifyDeferred(message, &later);
+  deferred.Flush();
+  std::string later_line;
+  io::AppendVerdictLine(where, later, &later_line);
+  FUZZ_CHECK(later_line == line);
   return 0;
 }
