@@ -37,12 +37,12 @@ bool Sha256ManyKernelSupported(Sha256ManyKernel kernel);
 
 // Sha256Many computes every job's digest with the fastest supported kernel
 // the active SIMD level allows (engine/simd/cpu.h; dkimbatch --simd):
-// kAvx512 at avx512, else kShaNi (avx2 and up), else kOpenssl (scalar). (On the Xeon measured, with Golden
-// Cove cores, a batch of 250 mail bodies and their header blocks hashes at
-// 2.8 GiB/s with kAvx512, 1.7 with kShaNi, 1.3 with kOpenssl:
-// bench/bm_sha256_many.cc.)
-// Jobs given longest first are started in that order; others are sorted
-// into a temporary (one allocation per call, not per job).
+// kAvx512 at avx512, else kShaNi (avx2 and up), else kOpenssl (scalar). (On the
+// Xeon measured, with Golden Cove cores, a batch of 250 mail bodies and their
+// header blocks hashes at 2.8 GiB/s with kAvx512, 1.7 with kShaNi, 1.3 with
+// kOpenssl: bench/bm_sha256_many.cc.) Jobs given longest first are started in
+// that order; others are sorted into a temporary (one allocation per call, not
+// per job).
 void Sha256Many(std::span<const Sha256Job> jobs);
 
 // Sha256ManyWith runs `kernel`, which must be supported.

@@ -133,6 +133,33 @@ inline Bytes SignEd25519(EVP_PKEY* key, const Bytes& message) {
   return sig;
 }
 
+// Ed25519FromSeed: the private key whose 32-byte secret is `seed`.
+inline PkeyPtr Ed25519FromSeed(const Bytes& seed) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                               seed.data(), seed.size());
+  if (key == nullptr) std::abort();
+  return PkeyPtr(key);
+}
+
+// VerifyEd25519Raw: OpenSSL's verdict on a PureEd25519 `sig` over `message`
+// with the 32-byte public key `raw` (false when `raw` is not a key). The
+// reference the batched verifier is compared with.
+inline bool VerifyEd25519Raw(const Bytes& raw, const Bytes& message,
+                             const Bytes& sig) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                              raw.data(), raw.size());
+  if (key == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok =
+      ctx != nullptr &&
+      EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, sig.data(), sig.size(), message.data(),
+                       message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
 // Base64Encode: RFC 4648 with padding.
 inline std::string Base64Encode(const Bytes& data) {
   static constexpr char kAlphabet[] =

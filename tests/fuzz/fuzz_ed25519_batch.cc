@@ -44,18 +44,12 @@
 #include <vector>
 
 #include "engine/crypto/ed25519_batch.h"
+#include "tests/engine/test_keys.h"
 
 namespace {
 
 namespace engine = dkimbatch::engine;
-using Bytes = std::vector<uint8_t>;
-
-void Require(bool cond, const char* what) {
-  if (!cond) {
-    std::fprintf(stderr, "fuzz_ed25519_batch: %s\n", what);
-    std::abort();
-  }
-}
+using Bytes = dkimbatch::testutil::Bytes;
 
 // Reader hands out input bytes, then zeros.
 class Reader {
@@ -82,13 +76,8 @@ struct Signer {
 
 Signer MakeSigner(const Bytes& seed) {
   Signer s;
-  s.key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(),
-                                       seed.size());
-  Require(s.key != nullptr, "EVP_PKEY_new_raw_private_key");
-  s.raw.resize(32);
-  size_t len = 32;
-  Require(EVP_PKEY_get_raw_public_key(s.key, s.raw.data(), &len) == 1,
-          "EVP_PKEY_get_raw_public_key");
+  s.key = dkimbatch::testutil::Ed25519FromSeed(seed).release();  // cached
+  s.raw = dkimbatch::testutil::RawEd25519(s.key);
   return s;
 }
 
@@ -104,34 +93,6 @@ const Signer& SeedSigner(uint8_t b) {
     it = cache->emplace(b, MakeSigner(seed)).first;
   }
   return it->second;
-}
-
-Bytes Sign(EVP_PKEY* key, const Bytes& message) {
-  Bytes sig(64);
-  size_t len = sig.size();
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  Require(ctx != nullptr &&
-              EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-              EVP_DigestSign(ctx, sig.data(), &len, message.data(),
-                             message.size()) == 1,
-          "sign");
-  EVP_MD_CTX_free(ctx);
-  return sig;
-}
-
-bool OpensslVerify(const Bytes& raw, const Bytes& message, const Bytes& sig) {
-  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                              raw.data(), raw.size());
-  if (key == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok =
-      ctx != nullptr &&
-      EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-      EVP_DigestVerify(ctx, sig.data(), sig.size(), message.data(),
-                       message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
-  return ok;
 }
 
 // p = 2^255 - 19 and L = 2^252 + 27742317777372353535851937790883648493,
@@ -301,7 +262,7 @@ Check ReadCheck(Reader* in) {
   // A valid signature by the key, or by seed byte 0's key for keys
   // without a private half.
   EVP_PKEY* sign_with = signer != nullptr ? signer->key : SeedSigner(0).key;
-  const Bytes valid = Sign(sign_with, c.message);
+  const Bytes valid = dkimbatch::testutil::SignEd25519(sign_with, c.message);
   switch ((mode >> 2) & 3) {
     case 0:
       c.sig = valid;
@@ -361,7 +322,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (!in.empty() && checks.size() < 24) checks.push_back(ReadCheck(&in));
   std::vector<bool> want;
   for (const Check& c : checks) {
-    want.push_back(OpensslVerify(c.key, c.message, c.sig));
+    want.push_back(
+        dkimbatch::testutil::VerifyEd25519Raw(c.key, c.message, c.sig));
   }
   std::vector<engine::Ed25519BatchKernel> kernels = {
       engine::Ed25519BatchKernel::kScalar};

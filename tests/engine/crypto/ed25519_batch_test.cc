@@ -37,11 +37,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/engine/test_keys.h"
 
 namespace dkimbatch::engine {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using testutil::Bytes;
 
 // Sanitizer builds run the same cases on fewer keys.
 #if defined(__SANITIZE_ADDRESS__)
@@ -50,58 +51,10 @@ constexpr int kScale = 8;
 constexpr int kScale = 1;
 #endif
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-
-Pkey NewKey() {
-  EVP_PKEY* key = nullptr;
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
-  EXPECT_EQ(EVP_PKEY_keygen_init(ctx), 1);
-  EXPECT_EQ(EVP_PKEY_keygen(ctx, &key), 1);
-  EVP_PKEY_CTX_free(ctx);
-  return Pkey(key);
-}
-
-// KeyFromSeed makes the private key whose 32-byte secret is `seed`.
-Pkey KeyFromSeed(const Bytes& seed) {
-  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                               seed.data(), seed.size());
-  EXPECT_NE(key, nullptr);
-  return Pkey(key);
-}
-
-Bytes RawPublic(EVP_PKEY* key) {
-  Bytes raw(32);
-  size_t len = raw.size();
-  EXPECT_EQ(EVP_PKEY_get_raw_public_key(key, raw.data(), &len), 1);
-  return raw;
-}
-
-Bytes Sign(EVP_PKEY* key, const Bytes& message) {
-  Bytes sig(64);
-  size_t len = sig.size();
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EXPECT_EQ(EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key), 1);
-  EXPECT_EQ(
-      EVP_DigestSign(ctx, sig.data(), &len, message.data(), message.size()), 1);
-  EVP_MD_CTX_free(ctx);
-  return sig;
-}
-
-bool OpensslVerify(const Bytes& raw, const Bytes& message, const Bytes& sig) {
-  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                              raw.data(), raw.size());
-  if (key == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx, sig.data(), sig.size(), message.data(),
-                             message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
-  return ok;
-}
+using Pkey = testutil::PkeyPtr;
+using testutil::RawEd25519;
+using testutil::SignEd25519;
+using testutil::VerifyEd25519Raw;
 
 std::string Hex(std::span<const uint8_t> bytes) {
   static const char kDigits[] = "0123456789abcdef";
@@ -470,7 +423,8 @@ TEST(Ed25519Reference, SelfCheck) {
   h[0] &= 248;
   h[31] = (h[31] & 127) | 64;
   const Num a = Num::FromLe(std::span<const uint8_t>(h.data(), 32));
-  EXPECT_EQ(Encode(PMul(a, c.base)), RawPublic(KeyFromSeed(seed).get()));
+  EXPECT_EQ(Encode(PMul(a, c.base)),
+            RawEd25519(testutil::Ed25519FromSeed(seed).get()));
 }
 
 // ---------------------------------------------------------------------------
@@ -543,7 +497,7 @@ Tally CheckCases(const std::vector<Case>& cases, uint64_t seed,
   tally.cases = cases.size();
   std::vector<bool> want(cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
-    want[i] = OpensslVerify(cases[i].key, cases[i].message, cases[i].sig);
+    want[i] = VerifyEd25519Raw(cases[i].key, cases[i].message, cases[i].sig);
     tally.accepted += want[i];
   }
   int printed = 0;
@@ -710,10 +664,10 @@ TEST(Ed25519BatchRfc8032, Tests1To3VerifyAndFailWithAnyFlippedBit) {
     const Bytes sig = FromHex(rfc.signature);
     // The vectors as typed here are the RFC's: OpenSSL derives the same
     // public key and (Ed25519 being deterministic) the same signature.
-    Pkey priv = KeyFromSeed(FromHex(rfc.secret));
-    ASSERT_EQ(RawPublic(priv.get()), key) << "TEST " << v + 1;
-    ASSERT_EQ(Sign(priv.get(), msg), sig) << "TEST " << v + 1;
-    ASSERT_TRUE(OpensslVerify(key, msg, sig)) << "TEST " << v + 1;
+    Pkey priv = testutil::Ed25519FromSeed(FromHex(rfc.secret));
+    ASSERT_EQ(RawEd25519(priv.get()), key) << "TEST " << v + 1;
+    ASSERT_EQ(SignEd25519(priv.get(), msg), sig) << "TEST " << v + 1;
+    ASSERT_TRUE(VerifyEd25519Raw(key, msg, sig)) << "TEST " << v + 1;
 
     for (Ed25519BatchKernel kernel : Kernels()) {
       std::optional<Ed25519BatchKey> made = Ed25519BatchKey::Make(key, kernel);
@@ -766,12 +720,12 @@ TEST(Ed25519BatchDifferential, RandomKeysValidAndMangled) {
   Bytes previous_key;
   constexpr int kKinds = 16;
   for (int i = 0; i < keys; ++i) {
-    Pkey priv = KeyFromSeed(RandomBytes(rng, 32));
-    const Bytes key = RawPublic(priv.get());
+    Pkey priv = testutil::Ed25519FromSeed(RandomBytes(rng, 32));
+    const Bytes key = RawEd25519(priv.get());
     static constexpr size_t kLengths[] = {32, 32, 32, 32,  32,
                                           32, 0,  1,  100, 1000};
     const Bytes msg = RandomBytes(rng, kLengths[i % std::size(kLengths)]);
-    const Bytes sig = Sign(priv.get(), msg);
+    const Bytes sig = SignEd25519(priv.get(), msg);
     cases.push_back(Case{key, msg, sig, "valid"});
     for (int j = 0; j < 2; ++j) {
       Case c{key, msg, sig, ""};
@@ -1008,7 +962,7 @@ TEST(Ed25519BatchDifferential, EdgeKeys) {
                          (holds ? ", equation holds" : "")};
         // The prediction is OpenSSL's rule as this file reads it; the
         // kernels are compared with OpenSSL either way.
-        if (OpensslVerify(c.key, c.message, c.sig) != predicted &&
+        if (VerifyEd25519Raw(c.key, c.message, c.sig) != predicted &&
             ++prediction_errors <= 5) {
           ADD_FAILURE() << "reference predicts " << predicted
                         << ", OpenSSL disagrees: " << Describe(c);
@@ -1076,7 +1030,7 @@ TEST(Ed25519BatchDifferential, EdgeKeysHaveAcceptedSignatures) {
       for (int j = 0; j < 8; ++j) {
         Case c{key.raw, msg, Concat(Encode(ref.torsion[j]), Bytes(32, 0)),
                key.what + ": S = 0, R = [" + std::to_string(j) + "]T"};
-        found |= OpensslVerify(c.key, c.message, c.sig);
+        found |= VerifyEd25519Raw(c.key, c.message, c.sig);
         cases.push_back(std::move(c));
       }
     }
@@ -1098,8 +1052,8 @@ TEST(Ed25519BatchKey, TablesHoldMultiplesAndMatchAcrossKernels) {
   std::mt19937_64 rng(11);
   std::vector<Case> cases;
   for (int i = 0; i < 50; ++i) {
-    Pkey priv = KeyFromSeed(RandomBytes(rng, 32));
-    cases.push_back(Case{RawPublic(priv.get()), {}, Bytes(64, 0), "random"});
+    Pkey priv = testutil::Ed25519FromSeed(RandomBytes(rng, 32));
+    cases.push_back(Case{RawEd25519(priv.get()), {}, Bytes(64, 0), "random"});
   }
   CheckCases(cases, 4, /*check_tables=*/true);
 }
@@ -1119,11 +1073,11 @@ TEST(Ed25519BatchDifferential, BatchShapesAndWrongLengths) {
   std::vector<Bytes> raws;
   std::vector<Entry> pool;
   for (size_t k = 0; k < 20; ++k) {
-    Pkey priv = NewKey();
-    raws.push_back(RawPublic(priv.get()));
+    Pkey priv = testutil::GenerateEd25519();
+    raws.push_back(RawEd25519(priv.get()));
     for (int m = 0; m < 6; ++m) {
       const Bytes msg = RandomBytes(rng, 32);
-      Bytes sig = Sign(priv.get(), msg);
+      Bytes sig = SignEd25519(priv.get(), msg);
       switch (m) {
         case 1:
           sig[rng() % 64] ^= static_cast<uint8_t>(1 << (rng() % 8));
@@ -1182,7 +1136,7 @@ TEST(Ed25519BatchDifferential, BatchShapesAndWrongLengths) {
         verifier.Verify(items, std::span<bool>(out.get(), n), kernel);
         for (size_t i = 0; i < n; ++i) {
           const Entry& e = *picked[i];
-          const bool want = OpensslVerify(raws[e.key], e.message, e.sig);
+          const bool want = VerifyEd25519Raw(raws[e.key], e.message, e.sig);
           EXPECT_EQ(out[i], want)
               << KernelName(kernel) << " n=" << n << " shape " << shape
               << " item " << i << "\n  key " << Hex(raws[e.key]) << "\n  sig "
