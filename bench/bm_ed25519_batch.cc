@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/rate_reporter.h"
 #include "engine/crypto/ed25519_batch.h"
 
 namespace dkimbatch::bench {
@@ -193,45 +194,25 @@ void Register() {
 
 // RatioReporter prints the usual table, then each BM_Ed25519Batch row's
 // rate over the OpenSSL row.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end()) continue;
-      rates_.push_back({run.benchmark_name(), it->second.value});
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    double openssl = 0;
-    for (const auto& [name, rate] : rates_) {
-      if (name == "BM_Ed25519OpenSslVerify") openssl = rate;
-    }
+class RatioReporter : public RateReporter {
+ protected:
+  void Summarize() override {
+    const double openssl = Rate("BM_Ed25519OpenSslVerify");
     std::printf(
         "\nbatched Ed25519 verify vs OpenSSL (same run, CPU-time rates)\n");
-    for (const auto& [name, rate] : rates_) {
+    for (const auto& [name, rate] : rates()) {
       if (name.rfind("BM_Ed25519Batch/", 0) != 0) continue;
       std::printf("%-40s %9.0f/s  %6.2f us/sig  %5.2fx OpenSSL\n", name.c_str(),
                   rate, 1e6 / rate, openssl > 0 ? rate / openssl : 0);
     }
   }
-
- private:
-  std::vector<std::pair<std::string, double>> rates_;
 };
 
 }  // namespace
 }  // namespace dkimbatch::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  dkimbatch::bench::Register();
   dkimbatch::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return dkimbatch::bench::RunWithReporter(
+      argc, argv, dkimbatch::bench::Register, &reporter);
 }

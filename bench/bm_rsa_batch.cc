@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/rate_reporter.h"
 #include "engine/crypto/digest.h"
 #include "engine/crypto/public_key.h"
 #include "engine/crypto/rsa_batch.h"
@@ -234,21 +235,11 @@ void Register() {
 
 // RatioReporter prints the usual table, then each BM_RsaBatch row's rate
 // over the OpenSSL rows of the same key size.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end()) continue;
-      rates_.push_back({run.benchmark_name(), it->second.value});
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
+class RatioReporter : public RateReporter {
+ protected:
+  void Summarize() override {
     std::printf("\nbatched RSA verify vs OpenSSL (same run, CPU-time rates)\n");
-    for (const auto& [name, rate] : rates_) {
+    for (const auto& [name, rate] : rates()) {
       if (name.rfind("BM_RsaBatch/", 0) != 0) continue;
       const std::string bits = name.substr(name.find("bits:") + 5, 4);
       const double evp = Rate("BM_RsaOpenSslVerify/bits:" + bits);
@@ -258,26 +249,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
                   reused > 0 ? rate / reused : 0);
     }
   }
-
- private:
-  double Rate(const std::string& name) const {
-    for (const auto& [n, rate] : rates_) {
-      if (n == name) return rate;
-    }
-    return 0;
-  }
-  std::vector<std::pair<std::string, double>> rates_;
 };
 
 }  // namespace
 }  // namespace dkimbatch::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  dkimbatch::bench::Register();
   dkimbatch::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return dkimbatch::bench::RunWithReporter(
+      argc, argv, dkimbatch::bench::Register, &reporter);
 }
