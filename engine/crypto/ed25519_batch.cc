@@ -9,11 +9,11 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "engine/crypto/ed25519_batch_kernels.h"
+#include "engine/crypto/rsa_batch.h"
 
 namespace dkimbatch::engine {
 namespace {
@@ -114,13 +114,11 @@ bool Ed25519BatchKernelSupported(Ed25519BatchKernel kernel) {
 }
 
 bool Ed25519BatchAvailable() {
-  static const bool available = [] {
-    const char* off = std::getenv("DKIMBATCH_NO_IFMA");
-    if (off != nullptr && *off != '\0' && std::strcmp(off, "0") != 0) {
-      return false;
-    }
-    return Ed25519BatchKernelSupported(Ed25519BatchKernel::kIfma);
-  }();
+  // RsaBatchAvailable() reads DKIMBATCH_NO_IFMA and checks AVX-512 F, VL
+  // and IFMA; this kernel needs DQ too.
+  static const bool available =
+      RsaBatchAvailable() &&
+      Ed25519BatchKernelSupported(Ed25519BatchKernel::kIfma);
   return available;
 }
 

@@ -10,15 +10,13 @@
 #include <cstdint>
 
 #include "engine/crypto/ed25519_batch_kernels.h"
+#include "engine/crypto/rsa_batch_kernels.h"
 
 namespace dkimbatch::engine::internal {
 
 bool Ed25519IfmaSupported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512ifma");
+  // The RSA kernel's check (AVX-512 F, VL, IFMA) plus DQ.
+  return IfmaKernelSupported() && __builtin_cpu_supports("avx512dq");
 }
 
 #if defined(__clang__)
