@@ -72,6 +72,22 @@ struct StreamBytes {
   size_t len = 0;
 };
 
+// ReadSome reads up to `n` bytes of `fd` into `buf`: the count (0 at end of
+// stream), or -1 with errno set. It retries on EINTR and, for a descriptor
+// left non-blocking by whoever gave it to us, waits in poll().
+ssize_t ReadSome(int fd, char* buf, size_t n) {
+  for (;;) {
+    const ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) return got;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      pollfd pfd{fd, POLLIN, 0};
+      if (::poll(&pfd, 1, -1) >= 0 || errno == EINTR) continue;
+    }
+    return -1;
+  }
+}
+
 // ReadAll reads `fd` to its end into `*out`. The bytes go into an anonymous
 // mapping that mremap() grows without copying, so a stream of N bytes costs
 // about N bytes of memory (a doubling heap buffer peaks at 2-3 N). It fails
@@ -106,25 +122,12 @@ absl::Status ReadAll(int fd, size_t max_bytes, StreamBytes* out) {
       map = moved;
       cap = grown;
     }
-    ssize_t n = ::read(fd, static_cast<char*>(map) + len, cap - len);
+    const ssize_t n = ReadSome(fd, static_cast<char*>(map) + len, cap - len);
     if (n > 0) {
       len += static_cast<size_t>(n);
       continue;
     }
-    if (n == 0) {
-      break;
-    }
-    if (errno == EINTR) {
-      continue;
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      // A descriptor left non-blocking by whoever gave it to us: wait.
-      pollfd pfd{fd, POLLIN, 0};
-      if (::poll(&pfd, 1, -1) >= 0 || errno == EINTR) {
-        continue;
-      }
-    }
-    status = absl::ErrnoToStatus(errno, "cannot read");
+    if (n < 0) status = absl::ErrnoToStatus(errno, "cannot read");
     break;
   }
   if (!status.ok() || len == 0) {
@@ -232,7 +235,7 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadChunk(
   size_t len = carry.size();
   const size_t end = carry.size() + want;
   while (len < end) {
-    ssize_t n = ::read(fd, bytes + len, end - len);
+    const ssize_t n = ReadSome(fd, bytes + len, end - len);
     if (n > 0) {
       len += static_cast<size_t>(n);
       continue;
@@ -240,11 +243,6 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadChunk(
     if (n == 0) {
       *eof = true;
       break;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      pollfd pfd{fd, POLLIN, 0};
-      if (::poll(&pfd, 1, -1) >= 0 || errno == EINTR) continue;
     }
     const int err = errno;
     ::munmap(map, cap);
