@@ -57,6 +57,7 @@ bool InputReader::Next(RawMessage* out) {
         out->index = next_index_++;
         out->offset = stream_base_ + message.offset;
         out->file = current_;
+        current_->ReadAhead(static_cast<size_t>(message.offset));
         if (message.raw.size() > options_.max_message_bytes) {
           out->bytes = message.raw;  // too large to verify: never copied
         } else if (options_.defer_unquote) {

@@ -318,13 +318,26 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
   return std::shared_ptr<const MappedFile>(std::move(file));
 }
 
+void MappedFile::ReadAhead(size_t offset) const {
+  constexpr size_t kAhead = size_t{16} << 20;
+  if (!file_mapping_) return;
+  offset = std::min(offset, data_.size());
+  const char* base = static_cast<const char*>(map_);
+  const size_t from = static_cast<size_t>(data_.data() + offset - base);
+  if (advised_ >= map_len_ || from + kAhead / 2 < advised_) return;
+  const size_t start = std::max(advised_, from - from % PageSize());
+  const size_t end = std::min(map_len_, from + kAhead);
+  // Advice only: the pages are read in when touched anyway.
+  ::madvise(const_cast<char*>(base) + start, end - start, MADV_WILLNEED);
+  advised_ = end;
+}
+
 void MappedFile::ReleaseBefore(size_t offset) const {
   if (!file_mapping_) return;
   offset = std::min(offset, data_.size());
   const char* base = static_cast<const char*>(map_);
   size_t end = static_cast<size_t>(data_.data() + offset - base);
-  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  end -= end % page;
+  end -= end % PageSize();
   if (end <= released_) return;
   // Advice only: on failure the pages merely stay resident.
   ::madvise(const_cast<char*>(base) + released_, end - released_,

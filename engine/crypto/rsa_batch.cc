@@ -8,6 +8,7 @@
 #include <openssl/bn.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -62,13 +63,24 @@ uint64_t LoadWord(const uint8_t* p) {
   std::memcpy(&v, p, sizeof v);
   return v;  // x86-64: little-endian
 }
+void StoreWord(uint8_t* p, uint64_t v) { std::memcpy(p, &v, sizeof v); }
+
+// ReverseBytes writes `in` to `out` in reverse byte order, 8 bytes at a
+// time (the byte swap of each word) and then the leftover head bytes.
+void ReverseBytes(const uint8_t* in, size_t size, uint8_t* out) {
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    StoreWord(out + i, __builtin_bswap64(LoadWord(in + size - 8 - i)));
+  }
+  for (; i < size; ++i) out[i] = in[size - 1 - i];
+}
 
 // BytesToLimbs splits big-endian `be` (at most kMaxModulusBytes + 8 bytes)
 // into `limbs` 52-bit limbs: limb j is the 8-byte word at bit 52 j, shifted.
 void BytesToLimbs(std::span<const uint8_t> be, int limbs, uint64_t* out) {
   uint8_t le[kLeBytes] = {};
   const size_t n = std::min(be.size(), kLeBytes - 8);
-  for (size_t i = 0; i < n; ++i) le[i] = be[be.size() - 1 - i];
+  ReverseBytes(be.data() + be.size() - n, n, le);
   for (int j = 0; j < limbs; ++j) {
     const size_t bit = size_t{kLimbBits} * static_cast<size_t>(j);
     out[j] = (LoadWord(le + bit / 8) >> (bit % 8)) & kLimbMask;
@@ -82,10 +94,9 @@ void LimbsToBytes(const uint64_t* limbs, std::span<uint8_t> out) {
   const size_t count = (8 * out.size() + kLimbBits - 1) / kLimbBits;
   for (size_t j = 0; j < count; ++j) {
     const size_t bit = kLimbBits * j;
-    const uint64_t word = LoadWord(le + bit / 8) | (limbs[j] << (bit % 8));
-    std::memcpy(le + bit / 8, &word, sizeof word);
+    StoreWord(le + bit / 8, LoadWord(le + bit / 8) | (limbs[j] << (bit % 8)));
   }
-  for (size_t i = 0; i < out.size(); ++i) out[out.size() - 1 - i] = le[i];
+  ReverseBytes(le, out.size(), out.data());
 }
 
 // SubtractIfNotBelow sets x to x - n when x >= n (normalized limbs).
@@ -145,9 +156,12 @@ bool EncodingMatches(const RsaBatchItem& item, std::span<const uint8_t> em) {
   const size_t k = em.size();
   const size_t ps_end = k - t_len - 1;  // index of the 0x00 separator
   if (em[0] != 0x00 || em[1] != 0x01 || em[ps_end] != 0x00) return false;
-  for (size_t i = 2; i < ps_end; ++i) {
-    if (em[i] != 0xff) return false;
-  }
+  static constexpr auto kOnes = [] {
+    std::array<uint8_t, RsaBatchKey::kMaxModulusBytes> ones{};
+    ones.fill(0xff);
+    return ones;
+  }();
+  if (std::memcmp(em.data() + 2, kOnes.data(), ps_end - 2) != 0) return false;
   return std::equal(prefix.begin(), prefix.end(), em.begin() + ps_end + 1) &&
          std::equal(item.digest.begin(), item.digest.end(),
                     em.begin() + ps_end + 1 + prefix.size());
