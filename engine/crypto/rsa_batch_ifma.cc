@@ -131,21 +131,62 @@ DKB_TARGET_IFMA void Square(const typename W::V* a, typename W::V* t) {
   }
 }
 
-// Reduce sets out (normalized, below 2n) to t * R^-1 mod n.
+// ReduceRows runs Montgomery rows i .. i + R - 1 on t: row r takes the
+// multiplier m_r that clears limb i + r and adds m_r n, shifted by r limbs.
+// Once rows before r have updated limb i + r, m_r is known, so the prelude
+// finds m_0 .. m_(R-1) one after the other and a single pass over t then
+// adds all R rows' products: each limb of t is loaded and stored once per R
+// rows. (The sums are those of one row at a time, in another order.)
+template <typename W, int L, int R>
+DKB_TARGET_IFMA inline void ReduceRows(typename W::V* ti,
+                                       const typename W::V* n,
+                                       typename W::V k0) {
+  using V = typename W::V;
+  V m[R];
+  V carry = Zero<W>();
+#pragma GCC unroll 4
+  for (int r = 0; r < R; ++r) {
+    V v = Add<W>(ti[r], carry);
+#pragma GCC unroll 4
+    for (int q = 0; q < r; ++q) {
+      v = W::MulHi(W::MulLo(v, n[r - q], m[q]), n[r - q - 1], m[q]);
+    }
+    m[r] = W::MulLo(Zero<W>(), v, k0);
+    carry = CarryOfCleared<W>(v);
+  }
+  ti[R] = Add<W>(ti[R], carry);
+#pragma GCC unroll 8
+  for (int k = R; k < L; ++k) {
+    V v = ti[k];
+#pragma GCC unroll 4
+    for (int q = 0; q < R; ++q) {
+      v = W::MulHi(W::MulLo(v, n[k - q], m[q]), n[k - q - 1], m[q]);
+    }
+    ti[k] = v;
+  }
+  // Limbs L .. L + R - 1: row q's products end at limb q + L.
+#pragma GCC unroll 4
+  for (int k = L; k < L + R; ++k) {
+    V v = ti[k];
+#pragma GCC unroll 4
+    for (int q = k - L; q < R; ++q) {
+      if (k - q <= L - 1) v = W::MulLo(v, n[k - q], m[q]);
+      v = W::MulHi(v, n[k - q - 1], m[q]);
+    }
+    ti[k] = v;
+  }
+}
+
+// Reduce sets out (normalized, below 2n) to t * R^-1 mod n, kRows
+// Montgomery rows at a time, then the rest one by one.
 template <typename W, int L>
 DKB_TARGET_IFMA void Reduce(typename W::V* t, const typename W::V* n,
                             typename W::V k0, typename W::V* out) {
   using V = typename W::V;
-  for (int i = 0; i < L; ++i) {
-    V* ti = t + i;
-    const V m = W::MulLo(Zero<W>(), ti[0], k0);
-#pragma GCC unroll 8
-    for (int j = 1; j < L; ++j) {
-      ti[j] = W::MulHi(W::MulLo(ti[j], n[j], m), n[j - 1], m);
-    }
-    ti[L] = W::MulHi(ti[L], n[L - 1], m);
-    ti[1] = Add<W>(ti[1], CarryOfCleared<W>(ti[0]));
-  }
+  constexpr int kRows = 2;
+  int i = 0;
+  for (; i + kRows <= L; i += kRows) ReduceRows<W, L, kRows>(t + i, n, k0);
+  for (; i < L; ++i) ReduceRows<W, L, 1>(t + i, n, k0);
   V carry = Zero<W>();
   for (int j = 0; j < L; ++j) {
     const V v = Add<W>(t[L + j], carry);
