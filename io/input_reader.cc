@@ -60,6 +60,8 @@ bool InputReader::Next(RawMessage* out) {
         current_->ReadAhead(static_cast<size_t>(message.offset));
         if (message.raw.size() > options_.max_message_bytes) {
           out->bytes = message.raw;  // too large to verify: never copied
+        } else if (!message.maybe_quoted) {
+          out->bytes = message.raw;
         } else if (options_.defer_unquote) {
           out->quoting = options_.mbox_format;
           out->bytes = message.raw;

@@ -1,10 +1,10 @@
 // io/mbox.cc
 //
-// mbox splitting and un-quoting. Both scan for a short needle ("\nFrom " to
-// split, ">From " to un-quote; engine/simd/find.h, AVX2 / AVX-512 or memmem)
-// and check the few candidates by hand, so the cost is one pass at memory speed
-// over multi-GB archives, with no allocation per line and no copy unless a line
-// really needs un-quoting.
+// mbox splitting and un-quoting. The split scans for "\nFrom " and ">From "
+// at once (engine/simd/find.h, AVX2 / AVX-512 or memmem) and checks the few
+// candidates by hand, so the cost is one pass at memory speed over multi-GB
+// archives, with no allocation per line; only a message with a `>From ` is
+// looked at again, and copied only when a line really needs un-quoting.
 #include "io/mbox.h"
 
 #include "engine/simd/find.h"
@@ -42,18 +42,20 @@ size_t Find(std::string_view data, size_t from, std::string_view needle) {
 }
 
 // FindSeparator returns the position of the first `From ` separator line that
-// starts after byte `from` and after an empty line, or `data.size()`.
-size_t FindSeparator(std::string_view data, size_t from) {
+// starts after byte `from` and after an empty line, or `data.size()`. It sets
+// `*quoted` when a `>From ` comes before it.
+size_t FindSeparator(std::string_view data, size_t from, bool* quoted) {
   size_t i = from;
-  for (;;) {
-    i = Find(data, i, "\nFrom ");
+  for (;; ++i) {
+    i = engine::simd::FindAfterEither(data, i, '\n', '>', kFrom);
     if (i == std::string_view::npos) {
       return data.size();
     }
-    if (EmptyLineBefore(data, i + 1) != 0) {
+    if (data[i] == '>') {
+      *quoted = true;
+    } else if (EmptyLineBefore(data, i + 1) != 0) {
       return i + 1;
     }
-    ++i;
   }
 }
 
@@ -88,7 +90,8 @@ bool MboxSplitter::Next(MboxMessage* out) {
   }
   // Otherwise pos_ is 0 and these are the bytes before the first separator.
 
-  const size_t next = FindSeparator(data_, body);
+  out->maybe_quoted = false;
+  const size_t next = FindSeparator(data_, body, &out->maybe_quoted);
   // The empty line before the next separator is framing. At the end of the
   // data a final empty line is framing too (mbox writers end every message
   // with one), as Python's mailbox module and mutt read it.

@@ -25,6 +25,9 @@ bool LooksLikeMbox(std::string_view data);
 struct MboxMessage {
   uint64_t offset = 0;   // byte offset of the `From ` separator line
   std::string_view raw;  // message bytes, still quoted
+  // Whether `raw` holds a `>From ` (noted by the split in the same pass):
+  // when false no line needs un-quoting; when true, NeedsUnquote decides.
+  bool maybe_quoted = false;
 };
 
 // MboxSplitter cuts messages out of `data` one at a time, without copying.

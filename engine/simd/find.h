@@ -17,6 +17,12 @@ namespace dkimbatch::engine::simd {
 size_t FindSubstring(std::string_view haystack, size_t from,
                      std::string_view needle);
 
+// FindAfterEither returns the first position p at or after `from` where
+// haystack[p] is `a` or `b` and `rest` follows, or npos: the mbox scan
+// finds "\nFrom " separators and ">From " lines to un-quote in one pass.
+size_t FindAfterEither(std::string_view haystack, size_t from, char a, char b,
+                       std::string_view rest);
+
 namespace internal {
 
 // One implementation per level; the scalar one (memmem) is the reference.
@@ -26,6 +32,12 @@ size_t FindSubstringAvx2(std::string_view haystack, size_t from,
                          std::string_view needle);
 size_t FindSubstringAvx512(std::string_view haystack, size_t from,
                            std::string_view needle);
+size_t FindAfterEitherScalar(std::string_view haystack, size_t from, char a,
+                             char b, std::string_view rest);
+size_t FindAfterEitherAvx2(std::string_view haystack, size_t from, char a,
+                           char b, std::string_view rest);
+size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
+                             char b, std::string_view rest);
 
 }  // namespace internal
 }  // namespace dkimbatch::engine::simd

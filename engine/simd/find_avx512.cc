@@ -1,6 +1,6 @@
 // engine/simd/find_avx512.cc
 //
-// FindSubstring on AVX-512 BW (see find_simd.inc).
+// FindSubstring and FindAfterEither on AVX-512 BW (see find_simd.inc).
 #include <immintrin.h>
 
 #include <cstddef>
@@ -26,6 +26,11 @@ namespace {
 size_t FindSubstringAvx512(std::string_view haystack, size_t from,
                            std::string_view needle) {
   return FindSubstringSimd(haystack, from, needle);
+}
+
+size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
+                             char b, std::string_view rest) {
+  return FindAfterEitherSimd(haystack, from, a, b, rest);
 }
 
 }  // namespace dkimbatch::engine::simd::internal

@@ -1,7 +1,8 @@
 // tests/engine/simd_find_test.cc
 //
-// Differential tests of FindSubstring (the mbox separator scan): every vector
-// level this CPU runs against memmem, for the needles io/mbox.cc uses and a
+// Differential tests of FindSubstring and FindAfterEither (the mbox scan):
+// every vector level this CPU runs against memmem (and a byte-by-byte
+// definition), for the needles io/mbox.cc uses and a
 // few others, from every start offset, on random text dense in near misses,
 // and on haystacks that end right before an unreadable page.
 #include <string>
@@ -37,8 +38,61 @@ FindFn FindFnFor(SimdLevel level) {
 const std::vector<std::string_view> kNeedles = {"\nFrom ", ">From ", "\n\n",
                                                 "ab",      "From",   "x"};
 
-// ExpectSameAsScalar compares every level from every start offset.
+using EitherFn = size_t (*)(std::string_view, size_t, char, char,
+                            std::string_view);
+
+EitherFn EitherFnFor(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::kAvx512:
+      return internal::FindAfterEitherAvx512;
+    case SimdLevel::kAvx2:
+      return internal::FindAfterEitherAvx2;
+    case SimdLevel::kScalar:
+      break;
+  }
+  return internal::FindAfterEitherScalar;
+}
+
+struct EitherCase {
+  char a, b;
+  std::string_view rest;
+};
+// The mbox scan's, and others (a rest of one byte goes to scalar).
+const std::vector<EitherCase> kEitherCases = {{'\n', '>', "From "},
+                                              {'\n', '\n', "From "},
+                                              {'a', 'F', "rom"},
+                                              {'>', 'x', "Fr"},
+                                              {'\n', '>', "F"}};
+
+// NaiveFindAfterEither is the definition, byte by byte.
+size_t NaiveFindAfterEither(std::string_view h, size_t from, char a, char b,
+                            std::string_view rest) {
+  for (size_t p = from; p < h.size(); ++p) {
+    if ((h[p] == a || h[p] == b) && h.substr(p + 1).starts_with(rest)) {
+      return p;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// ExpectSameAsScalar compares every level from every start offset, and the
+// scalar FindAfterEither with its definition.
 bool ExpectSameAsScalar(std::string_view haystack, std::string_view label) {
+  for (const EitherCase& c : kEitherCases) {
+    for (size_t from = 0; from <= haystack.size() + 1; ++from) {
+      const size_t want =
+          NaiveFindAfterEither(haystack, from, c.a, c.b, c.rest);
+      for (SimdLevel level : engine::simd::SupportedSimdLevels()) {
+        const size_t got = EitherFnFor(level)(haystack, from, c.a, c.b, c.rest);
+        if (got == want) continue;
+        ADD_FAILURE() << SimdLevelName(level) << " finds '" << Printable(c.rest)
+                      << "' after '" << Printable(std::string{c.a, c.b})
+                      << "' from " << from << " at " << got << ", want " << want
+                      << " in " << label << ": " << Printable(haystack);
+        return false;
+      }
+    }
+  }
   for (std::string_view needle : kNeedles) {
     for (size_t from = 0; from <= haystack.size() + 1; ++from) {
       const size_t want = internal::FindSubstringScalar(haystack, from, needle);

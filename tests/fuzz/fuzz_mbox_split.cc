@@ -104,6 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(message.offset == want[i].offset);
     FUZZ_CHECK(message.raw.data() == text.data() + want[i].begin);
     FUZZ_CHECK(message.raw.size() == want[i].end - want[i].begin);
+    FUZZ_CHECK(message.maybe_quoted ==
+               (message.raw.find(">From ") != std::string_view::npos));
     for (MboxFormat format : {MboxFormat::kMboxrd, MboxFormat::kMboxo}) {
       const size_t quoted = QuotedLines(message.raw, format);
       FUZZ_CHECK(dkimbatch::io::NeedsUnquote(message.raw, format) ==

@@ -22,6 +22,7 @@ using engine::simd::SimdLevel;
 struct Split {
   std::vector<uint64_t> offsets;
   std::vector<std::string_view> raws;
+  std::vector<bool> maybe_quoted;
   std::vector<bool> needs_unquote[2];  // [mboxo, mboxrd]
   std::vector<std::string> unquoted;   // mboxrd
   bool operator==(const Split&) const = default;
@@ -35,6 +36,10 @@ Split SplitAt(SimdLevel level, std::string_view data) {
   while (splitter.Next(&m)) {
     s.offsets.push_back(m.offset);
     s.raws.push_back(m.raw);
+    // The split's note is exact: a `>From ` is in the message or not.
+    EXPECT_EQ(m.maybe_quoted, m.raw.find(">From ") != std::string_view::npos)
+        << SimdLevelName(level) << ": " << m.raw;
+    s.maybe_quoted.push_back(m.maybe_quoted);
     s.needs_unquote[0].push_back(NeedsUnquote(m.raw, MboxFormat::kMboxo));
     s.needs_unquote[1].push_back(NeedsUnquote(m.raw, MboxFormat::kMboxrd));
     std::string out;
