@@ -88,13 +88,20 @@ void BytesToLimbs(std::span<const uint8_t> be, int limbs, uint64_t* out) {
 }
 
 // LimbsToBytes writes the low 8 * out.size() bits (out.size() at most
-// kMaxModulusBytes) of normalized `limbs` as big-endian bytes.
+// kMaxModulusBytes, a multiple of 8) of normalized `limbs` as big-endian
+// bytes: each 64-bit word gathers the two or three limbs it overlaps.
 void LimbsToBytes(const uint64_t* limbs, std::span<uint8_t> out) {
-  uint8_t le[kLeBytes] = {};
+  uint8_t le[RsaBatchKey::kMaxModulusBytes];
   const size_t count = (8 * out.size() + kLimbBits - 1) / kLimbBits;
-  for (size_t j = 0; j < count; ++j) {
-    const size_t bit = kLimbBits * j;
-    StoreWord(le + bit / 8, LoadWord(le + bit / 8) | (limbs[j] << (bit % 8)));
+  for (size_t w = 0; w < out.size() / 8; ++w) {
+    const size_t j = 64 * w / kLimbBits;
+    const size_t shift = 64 * w % kLimbBits;
+    uint64_t v = limbs[j] >> shift;
+    if (j + 1 < count) v |= limbs[j + 1] << (kLimbBits - shift);
+    if (j + 2 < count && 2 * kLimbBits - shift < 64) {
+      v |= limbs[j + 2] << (2 * kLimbBits - shift);
+    }
+    StoreWord(le + 8 * w, v);
   }
   ReverseBytes(le, out.size(), out.data());
 }
