@@ -2,9 +2,9 @@
 //
 // Differential tests of FindSubstring and FindAfterEither (the mbox scan):
 // every vector level this CPU runs against memmem (and a byte-by-byte
-// definition), for the needles io/mbox.cc uses and a
-// few others, from every start offset, on random text dense in near misses,
-// and on haystacks that end right before an unreadable page.
+// definition), for the needles io/mbox.cc uses and a few others, from every
+// start offset, on random text dense in near misses, and on haystacks that
+// end right before an unreadable page.
 #include <string>
 #include <string_view>
 #include <vector>
