@@ -290,6 +290,39 @@ TEST(TagList, LongListFindsFirstDuplicateAndIsCapped) {
   EXPECT_TRUE(list.ok());
 }
 
+// Every byte value at every position of a long value (the parser checks
+// values eight bytes at a time): a value byte is accepted, ';' ends the
+// value there, anything else is an error at exactly that byte.
+TEST(TagList, EveryByteAtEveryValuePosition) {
+  const std::string head = "v=1; b=";
+  const std::string value(29, 'A');
+  for (int c = 0; c < 256; ++c) {
+    const char byte = static_cast<char>(c);
+    const bool value_byte = (c >= 0x21 && c != ';' && c != 0x7f) || c == ' ' ||
+                            c == '\t' || c == '\r' || c == '\n';
+    for (size_t k = 0; k < value.size(); ++k) {
+      std::string v = value;
+      v[k] = byte;
+      const std::string text = head + v + "; x=y";  // the tags view it
+      TagList list;
+      ParseTagList(text, &list);
+      SCOPED_TRACE(testing::Message() << "byte " << c << " at " << k);
+      if (c == ';') {  // the rest, "AA...A; x=y", has no '='
+        ASSERT_GE(list.tags.size(), 2u);
+        EXPECT_EQ(list.tags[1].value, value.substr(0, k));
+        EXPECT_EQ(list.tags[1].value_end, head.size() + k);
+      } else if (value_byte) {
+        ASSERT_TRUE(list.ok());
+        ASSERT_EQ(list.tags.size(), 3u);
+        EXPECT_EQ(list.tags[1].value_end, head.size() + value.size());
+      } else {
+        EXPECT_EQ(list.error, TagListError::kBadValue);
+        EXPECT_EQ(list.error_pos, head.size() + k);
+      }
+    }
+  }
+}
+
 // A duplicate comes before a later syntax error, and the reverse.
 TEST(TagList, FirstProblemInTextOrderWins) {
   TagList list;
