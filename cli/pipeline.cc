@@ -22,6 +22,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -113,6 +114,14 @@ void VerifyOne(Worker& worker, const io::RawMessage& msg,
   }
 }
 
+// Prefetch asks for the first 16 KB of `bytes` in the caches: the reader
+// scanned them a whole batch ago, so by now they have left L2, and the next
+// message is read while this one is verified.
+void Prefetch(std::string_view bytes) {
+  const size_t n = std::min<size_t>(bytes.size(), 16 << 10);
+  for (size_t i = 0; i < n; i += 64) __builtin_prefetch(bytes.data() + i);
+}
+
 }  // namespace
 
 RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
@@ -168,6 +177,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     // Every message first; their RSA checks run together at Flush(), 8 per
     // kernel call (engine/crypto/rsa_batch.h).
     for (size_t k = 0; k < batch->size; ++k) {
+      if (k + 1 < batch->size) Prefetch(batch->messages[k + 1].bytes);
       VerifyOne(worker, batch->messages[k], &batch->verdicts[k]);
     }
     worker.verifier.Flush();
