@@ -320,15 +320,22 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
 
 void MappedFile::ReadAhead(size_t offset) const {
   constexpr size_t kAhead = size_t{16} << 20;
-  if (!file_mapping_) return;
+  if (!file_mapping_ || advised_ >= map_len_) return;
   offset = std::min(offset, data_.size());
-  const char* base = static_cast<const char*>(map_);
+  char* const base = static_cast<char*>(map_);
   const size_t from = static_cast<size_t>(data_.data() + offset - base);
-  if (advised_ >= map_len_ || from + kAhead / 2 < advised_) return;
+  if (from + kAhead / 2 < advised_) return;
+  // madvise() wants a page-aligned start, so the ranges end on pages.
   const size_t start = std::max(advised_, from - from % PageSize());
-  const size_t end = std::min(map_len_, from + kAhead);
-  // Advice only: the pages are read in when touched anyway.
-  ::madvise(const_cast<char*>(base) + start, end - start, MADV_WILLNEED);
+  size_t end = from + kAhead;
+  end = end >= map_len_ ? map_len_ : end - end % PageSize();
+  // In steps: the kernel reads at most its read-ahead size (read_ahead_kb,
+  // often 128 KB) per call. Advice only: the pages are read in when touched
+  // anyway.
+  constexpr size_t kStep = size_t{128} << 10;
+  for (size_t at = start; at < end; at += kStep) {
+    ::madvise(base + at, std::min(kStep, end - at), MADV_WILLNEED);
+  }
   advised_ = end;
 }
 

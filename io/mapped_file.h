@@ -56,8 +56,8 @@ class MappedFile {
   // ReadAhead asks the kernel to start reading the pages of data() from
   // `offset` on (16 MiB ahead, renewed every 8 MiB) into the page cache in
   // the background, so a scan of an archive that is not (or no longer
-  // wholly) cached waits on no disk reads of its own. A no-op unless the data
-  // is a file mapping. Call it from one thread at a time.
+  // wholly) cached waits on no disk reads of its own. A no-op unless the
+  // data is a file mapping. Call it from one thread at a time.
   void ReadAhead(size_t offset) const;
 
  private:

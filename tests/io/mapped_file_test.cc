@@ -1,16 +1,19 @@
 // tests/io/mapped_file_test.cc
 //
 // MappedFile: small (read) and large (mapped) regular files, empty files,
-// directories, missing paths, FIFOs and character devices, and ReadStream
-// over pipes and over regular files at an offset.
+// directories, missing paths, FIFOs and character devices, ReadStream over
+// pipes and over regular files at an offset, and ReadAhead.
 #include "io/mapped_file.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -146,6 +149,46 @@ TEST_F(MappedFileTest, CharacterDeviceIsRead) {
 
 // Disabled by default: it reads (and allocates) 1 GiB. Run with
 // --gtest_also_run_disabled_tests.
+// ReadAhead brings the pages up to 16 MiB past the reader into the page
+// cache: after the file's pages are dropped from the cache, the first call
+// and one 9 MiB further on (past the middle of the first range) each bring
+// in pages that nothing has touched.
+TEST_F(MappedFileTest, ReadAheadFillsThePageCacheAhead) {
+  constexpr size_t kMiB = size_t{1} << 20;
+  const std::string path = Write("big", std::string(40 * kMiB, 'x'));
+  auto file = MappedFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ::fdatasync(fd);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  ::close(fd);
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  auto resident = [&](size_t offset) {
+    const uintptr_t at =
+        reinterpret_cast<uintptr_t>((*file)->data().data() + offset);
+    unsigned char in_core = 0;
+    return ::mincore(reinterpret_cast<void*>(at - at % page), 1, &in_core) ==
+               0 &&
+           (in_core & 1) != 0;
+  };
+  // Waits up to 20 s for the background reads.
+  auto becomes_resident = [&](size_t offset) {
+    for (int i = 0; i < 200 && !resident(offset); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return resident(offset);
+  };
+  if (resident(30 * kMiB)) {
+    GTEST_SKIP() << "the page cache keeps the file's pages (tmpfs?)";
+  }
+  (*file)->ReadAhead(0);
+  EXPECT_TRUE(becomes_resident(12 * kMiB));
+  (*file)->ReadAhead(9 * kMiB);
+  EXPECT_TRUE(becomes_resident(24 * kMiB));
+  EXPECT_EQ((*file)->data().substr(24 * kMiB, 3), "xxx");
+}
+
 TEST_F(MappedFileTest, DISABLED_EndlessCharacterDeviceIsRefusedPastCap) {
   auto file = MappedFile::Open("/dev/zero");
   ASSERT_FALSE(file.ok());
