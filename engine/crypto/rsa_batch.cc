@@ -54,8 +54,8 @@ int LimbsFor(size_t modulus_bytes) {
   return 0;
 }
 
-// Little-endian scratch for BytesToLimbs / LimbsToBytes: every limb of a
-// 4096-bit number, read or written as one 8-byte word, stays inside.
+// Little-endian scratch for BytesToLimbs: every limb of a 4096-bit number,
+// read as one 8-byte word, stays inside.
 constexpr size_t kLeBytes = RsaBatchKey::kMaxModulusBytes + 16;
 
 uint64_t LoadWord(const uint8_t* p) {

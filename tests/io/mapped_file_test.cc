@@ -147,8 +147,6 @@ TEST_F(MappedFileTest, CharacterDeviceIsRead) {
   EXPECT_TRUE((*file)->data().empty());
 }
 
-// Disabled by default: it reads (and allocates) 1 GiB. Run with
-// --gtest_also_run_disabled_tests.
 // ReadAhead brings the pages up to 16 MiB past the reader into the page
 // cache: after the file's pages are dropped from the cache, the first call
 // and one 9 MiB further on (past the middle of the first range) each bring
@@ -189,6 +187,8 @@ TEST_F(MappedFileTest, ReadAheadFillsThePageCacheAhead) {
   EXPECT_EQ((*file)->data().substr(24 * kMiB, 3), "xxx");
 }
 
+// Disabled by default: it reads (and allocates) 1 GiB. Run with
+// --gtest_also_run_disabled_tests.
 TEST_F(MappedFileTest, DISABLED_EndlessCharacterDeviceIsRefusedPastCap) {
   auto file = MappedFile::Open("/dev/zero");
   ASSERT_FALSE(file.ok());
