@@ -1,14 +1,16 @@
 // engine/crypto/rsa_batch_ifma.cc
 //
 // The AVX-512 IFMA kernel of the batched RSA verifier: rsa_batch_scalar.cc's
-// algorithm with each variable a vector of 8 lanes (limb i of 8 independent
-// numbers, possibly of 8 different moduli of one size), vpmadd52luq /
-// vpmadd52huq for the limb products; 512-bit vectors for 5 to 8 lanes,
-// 256-bit ones for up to 4. Only the functions marked DKB_TARGET_IFMA use
-// AVX-512, so the rest of the binary (and any inline function this file
-// instantiates) stays baseline x86-64.
+// Montgomery arithmetic computed column by column instead of row by row
+// (same multipliers, same limbs), each variable a vector of 8 lanes (limb i
+// of 8 independent numbers, possibly of 8 different moduli of one size),
+// vpmadd52luq / vpmadd52huq for the limb products; 512-bit vectors for 5 to
+// 8 lanes, 256-bit ones for up to 4. Only the functions marked
+// DKB_TARGET_IFMA use AVX-512, so the rest of the binary (and any inline
+// function this file instantiates) stays baseline x86-64.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -19,10 +21,10 @@
 namespace dkimbatch::engine::internal {
 namespace {
 
-// Zmm and Ymm run 8 and 4 lanes per vector. This CPU generation issues
-// 512-bit IFMA at one per cycle and 256-bit IFMA at two, so both give the
-// same lane throughput and a call with at most 4 lanes takes Ymm, at half
-// the time of a Zmm call.
+// Zmm and Ymm run 8 and 4 lanes per vector. Where a core issues 512-bit
+// IFMA at half the rate of 256-bit IFMA (Ice Lake), a call with at most 4
+// lanes takes Ymm at half the time of a Zmm call; where both issue two per
+// cycle (the Xeon this was measured on) it costs the same.
 struct Zmm {
   using V = __m512i;
   typedef uint64_t U __attribute__((vector_size(64)));  // V as 64-bit lanes
@@ -78,120 +80,192 @@ DKB_TARGET_IFMA inline typename W::V Zero() {
 
 // CarryOfCleared returns (t + lo(n_0 m)) >> 52 without the product: m is
 // chosen so that lo(n_0 m) = -t mod 2^52, so the sum is t rounded up to a
-// multiple of 2^52.
+// multiple of 2^52 (t is far below 2^64 - 2^52).
 template <typename W>
 DKB_TARGET_IFMA inline typename W::V CarryOfCleared(typename W::V t) {
   using U = typename W::U;
-  const U u = reinterpret_cast<U>(t);
-  // A lanewise comparison is 0 or all ones (-1).
-  return reinterpret_cast<typename W::V>(
-      (u >> kLimbBits) - reinterpret_cast<U>((u & kLimbMask) != 0));
+  return reinterpret_cast<typename W::V>((reinterpret_cast<U>(t) + kLimbMask) >>
+                                         kLimbBits);
 }
 
-// Product sets t[0, 2L) to a * b in unnormalized limbs. Limb t[i + j]
-// takes the low half of a_i b_j and the high half of a_i b_(j-1) in one
-// go, so each row touches each limb of t once.
+// Sums is one accumulator set of a two-column block (columns c and c + 1):
+// lo halves of the pairs summing to c, hi halves of those summing to c,
+// lo halves of those summing to c + 1, hi halves of those summing to c + 1
+// (which belong to column c + 2, the next block's first column).
+template <typename W>
+struct Sums {
+  typename W::V c0, c1a, c1b, c2;
+};
+
+template <typename W>
+DKB_TARGET_IFMA inline Sums<W> ZeroSums() {
+  return {Zero<W>(), Zero<W>(), Zero<W>(), Zero<W>()};
+}
+
+// AddRows adds, for rows i = first .. last, the pairs (x_i, y_(c-i)) and
+// (x_i, y_(c+1-i)) to a block's sums; both y limbs must exist. Rows
+// alternate between s0 and s1, so that each sum waits on the IFMA latency
+// only every other row. y_(c-i) of row i is y_(c+1-i) of row i + 1.
+template <typename W>
+DKB_TARGET_IFMA inline void AddRows(const typename W::V* x,
+                                    const typename W::V* y, int c, int first,
+                                    int last, Sums<W>& s0, Sums<W>& s1) {
+  using V = typename W::V;
+  if (first > last) return;
+  V upper = y[c + 1 - first];
+  int i = first;
+  for (; i < last; i += 2) {
+    const V x0 = x[i];
+    const V lower0 = y[c - i];
+    s0.c0 = W::MulLo(s0.c0, x0, lower0);
+    s0.c1a = W::MulHi(s0.c1a, x0, lower0);
+    s0.c1b = W::MulLo(s0.c1b, x0, upper);
+    s0.c2 = W::MulHi(s0.c2, x0, upper);
+    const V x1 = x[i + 1];
+    const V lower1 = y[c - i - 1];
+    s1.c0 = W::MulLo(s1.c0, x1, lower1);
+    s1.c1a = W::MulHi(s1.c1a, x1, lower1);
+    s1.c1b = W::MulLo(s1.c1b, x1, lower0);
+    s1.c2 = W::MulHi(s1.c2, x1, lower0);
+    upper = lower1;
+  }
+  if (i == last) {
+    const V x0 = x[i];
+    const V lower0 = y[c - i];
+    s0.c0 = W::MulLo(s0.c0, x0, lower0);
+    s0.c1a = W::MulHi(s0.c1a, x0, lower0);
+    s0.c1b = W::MulLo(s0.c1b, x0, upper);
+    s0.c2 = W::MulHi(s0.c2, x0, upper);
+  }
+}
+
+// AddLower adds the pair (x_i, y_j) summing to c; AddUpper the pair summing
+// to c + 1.
+template <typename W>
+DKB_TARGET_IFMA inline void AddLower(typename W::V xi, typename W::V yj,
+                                     Sums<W>& s) {
+  s.c0 = W::MulLo(s.c0, xi, yj);
+  s.c1a = W::MulHi(s.c1a, xi, yj);
+}
+template <typename W>
+DKB_TARGET_IFMA inline void AddUpper(typename W::V xi, typename W::V yj,
+                                     Sums<W>& s) {
+  s.c1b = W::MulLo(s.c1b, xi, yj);
+  s.c2 = W::MulHi(s.c2, xi, yj);
+}
+
+// AddProductPairs adds block c's pairs of x * y: (x_i, y_(c-i)) and
+// (x_i, y_(c+1-i)) for every i that has them.
 template <typename W, int L>
-DKB_TARGET_IFMA void Product(const typename W::V* a, const typename W::V* b,
-                             typename W::V* t) {
-  using V = typename W::V;
-  for (int k = 0; k < 2 * L; ++k) t[k] = Zero<W>();
-  for (int i = 0; i < L; ++i) {
-    const V ai = a[i];
-    V* ti = t + i;
-    ti[0] = W::MulLo(ti[0], ai, b[0]);
-#pragma GCC unroll 8
-    for (int j = 1; j < L; ++j) {
-      ti[j] = W::MulHi(W::MulLo(ti[j], ai, b[j]), ai, b[j - 1]);
-    }
-    ti[L] = W::MulHi(ti[L], ai, b[L - 1]);
-  }
+DKB_TARGET_IFMA inline void AddProductPairs(const typename W::V* x,
+                                            const typename W::V* y, int c,
+                                            Sums<W>& s0, Sums<W>& s1) {
+  // Row c - L + 1 has y_(L-1) only, row c + 1 y_0 only.
+  if (c - L + 1 >= 0) AddLower<W>(x[c - L + 1], y[L - 1], s1);
+  AddRows<W>(x, y, c, std::max(0, c - L + 2), std::min(c, L - 1), s0, s1);
+  if (c + 1 <= L - 1) AddUpper<W>(x[c + 1], y[0], s1);
 }
 
-// Square sets t[0, 2L) to a * a: the products a_i a_j (i < j) once,
-// doubled, plus the squares a_i a_i.
+// AddSquarePairs adds block c's pairs of x * x, i < j, once each (the
+// caller doubles them): those summing to c have i < c / 2, those summing
+// to c + 1 have i <= c / 2 (c is even).
 template <typename W, int L>
-DKB_TARGET_IFMA void Square(const typename W::V* a, typename W::V* t) {
-  using V = typename W::V;
-  for (int k = 0; k < 2 * L; ++k) t[k] = Zero<W>();
-  for (int i = 0; i + 1 < L; ++i) {
-    const V ai = a[i];
-    V* ti = t + i;
-    ti[i + 1] = W::MulLo(ti[i + 1], ai, a[i + 1]);
-#pragma GCC unroll 8
-    for (int j = i + 2; j < L; ++j) {
-      ti[j] = W::MulHi(W::MulLo(ti[j], ai, a[j]), ai, a[j - 1]);
-    }
-    ti[L] = W::MulHi(ti[L], ai, a[L - 1]);
+DKB_TARGET_IFMA inline void AddSquarePairs(const typename W::V* x, int c,
+                                           Sums<W>& s0, Sums<W>& s1) {
+  const int half = c / 2;
+  if (c - L + 1 >= 0 && c - L + 1 < half) {
+    AddLower<W>(x[c - L + 1], x[L - 1], s1);
   }
-  for (int i = 0; i < L; ++i) {
-    const V ai = a[i];
-    t[2 * i] = W::MulLo(Add<W>(t[2 * i], t[2 * i]), ai, ai);
-    t[2 * i + 1] = W::MulHi(Add<W>(t[2 * i + 1], t[2 * i + 1]), ai, ai);
-  }
+  AddRows<W>(x, x, c, std::max(0, c - L + 2), half - 1, s0, s1);
+  if (half + 1 <= L - 1) AddUpper<W>(x[half], x[half + 1], s1);
 }
 
-// ReduceRows runs Montgomery rows i .. i + R - 1 on t: row r takes the
-// multiplier m_r that clears limb i + r and adds m_r n, shifted by r limbs.
-// Once rows before r have updated limb i + r, m_r is known, so the prelude
-// finds m_0 .. m_(R-1) one after the other and a single pass over t then
-// adds all R rows' products: each limb of t is loaded and stored once per R
-// rows. (The sums are those of one row at a time, in another order.)
-template <typename W, int L, int R>
-DKB_TARGET_IFMA inline void ReduceRows(typename W::V* ti,
-                                       const typename W::V* n,
-                                       typename W::V k0) {
-  using V = typename W::V;
-  V m[R];
-  V carry = Zero<W>();
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r) {
-    V v = Add<W>(ti[r], carry);
-#pragma GCC unroll 4
-    for (int q = 0; q < r; ++q) {
-      v = W::MulHi(W::MulLo(v, n[r - q], m[q]), n[r - q - 1], m[q]);
-    }
-    m[r] = W::MulLo(Zero<W>(), v, k0);
-    carry = CarryOfCleared<W>(v);
-  }
-  ti[R] = Add<W>(ti[R], carry);
-#pragma GCC unroll 8
-  for (int k = R; k < L; ++k) {
-    V v = ti[k];
-#pragma GCC unroll 4
-    for (int q = 0; q < R; ++q) {
-      v = W::MulHi(W::MulLo(v, n[k - q], m[q]), n[k - q - 1], m[q]);
-    }
-    ti[k] = v;
-  }
-  // Limbs L .. L + R - 1: row q's products end at limb q + L.
-#pragma GCC unroll 4
-  for (int k = L; k < L + R; ++k) {
-    V v = ti[k];
-#pragma GCC unroll 4
-    for (int q = k - L; q < R; ++q) {
-      if (k - q <= L - 1) v = W::MulLo(v, n[k - q], m[q]);
-      v = W::MulHi(v, n[k - q - 1], m[q]);
-    }
-    ti[k] = v;
-  }
-}
-
-// Reduce sets out (normalized, below 2n) to t * R^-1 mod n, kRows
-// Montgomery rows at a time, then the rest one by one.
+// AddReductionPairs adds block c's pairs of m * n of rows i <= c - 3, with
+// n_(c-i) and n_(c+1-i) (MontMul adds those of m_(c-2) and m_(c-1) as soon
+// as it finds them).
 template <typename W, int L>
-DKB_TARGET_IFMA void Reduce(typename W::V* t, const typename W::V* n,
-                            typename W::V k0, typename W::V* out) {
+DKB_TARGET_IFMA inline void AddReductionPairs(const typename W::V* m,
+                                              const typename W::V* n, int c,
+                                              Sums<W>& s0, Sums<W>& s1) {
+  if (c - L + 1 >= 0) AddLower<W>(m[c - L + 1], n[L - 1], s1);
+  AddRows<W>(m, n, c, std::max(0, c - L + 2), std::min(c - 3, L - 1), s0, s1);
+}
+
+template <typename W>
+DKB_TARGET_IFMA inline Sums<W> AddSums(const Sums<W>& a, const Sums<W>& b) {
+  return {Add<W>(a.c0, b.c0), Add<W>(a.c1a, b.c1a), Add<W>(a.c1b, b.c1b),
+          Add<W>(a.c2, b.c2)};
+}
+
+// MontMul sets out (normalized, below 2n) to x y R^-1 mod n (x * x if
+// kSquare), with x and y normalized and below 2n. Product scanning: two
+// columns at a time, each column's sum held in registers (in 64-bit lanes:
+// at most 4L terms below 2^52 each). A column c below L, once summed, gives
+// its Montgomery multiplier m_c (the one that clears it). The pairs of a
+// new m_c that reach the next block are added at once, so that a block's
+// own rows wait on no multiplier found in the block just before: the chain
+// from one multiplier to the next stays short. The limbs are those of the
+// row-by-row algorithm (rsa_batch_scalar.cc): the same m, the same
+// (xy + mn) / R. (L >= 4.)
+template <typename W, int L, bool kSquare>
+DKB_TARGET_IFMA void MontMul(const typename W::V* x, const typename W::V* y,
+                             const typename W::V* n, typename W::V k0,
+                             typename W::V* out) {
   using V = typename W::V;
-  constexpr int kRows = 2;
-  int i = 0;
-  for (; i + kRows <= L; i += kRows) ReduceRows<W, L, kRows>(t + i, n, k0);
-  for (; i < L; ++i) ReduceRows<W, L, 1>(t + i, n, k0);
-  V carry = Zero<W>();
-  for (int j = 0; j < L; ++j) {
-    const V v = Add<W>(t[L + j], carry);
-    out[j] = Mask52<W>(v);
-    carry = Shr52<W>(v);
+  static_assert(L >= 4);
+  V m[L];
+  // Columns c, c + 1 and c + 2's sums carried from the block before.
+  V carried0 = Zero<W>(), carried1 = Zero<W>(), carried2 = Zero<W>();
+  for (int c = 0; c < 2 * L; c += 2) {
+    Sums<W> p0 = ZeroSums<W>(), p1 = ZeroSums<W>();
+    Sums<W> r0 = ZeroSums<W>(), r1 = ZeroSums<W>();
+    if constexpr (kSquare) {
+      AddSquarePairs<W, L>(x, c, p0, p1);
+    } else {
+      AddProductPairs<W, L>(x, y, c, p0, p1);
+    }
+    AddReductionPairs<W, L>(m, n, c, r0, r1);
+    Sums<W> p = AddSums<W>(p0, p1);
+    if constexpr (kSquare) {
+      p = AddSums<W>(p, p);
+      const V xh = x[c / 2];
+      p.c0 = W::MulLo(p.c0, xh, xh);
+      p.c1a = W::MulHi(p.c1a, xh, xh);
+    }
+    const Sums<W> s = AddSums<W>(p, AddSums<W>(r0, r1));
+    V t0 = Add<W>(s.c0, carried0);
+    V t1 = Add<W>(Add<W>(s.c1a, s.c1b), carried1);
+    V t2 = Add<W>(s.c2, carried2);
+    // The next block's columns c + 2 .. c + 4 get the pairs (m_c, n_2),
+    // (m_c, n_3), (m_(c+1), n_1) and (m_(c+1), n_2).
+    V u0 = Zero<W>(), u1 = Zero<W>(), u2 = Zero<W>();
+    if (c < L) {
+      const V mc = W::MulLo(Zero<W>(), t0, k0);
+      m[c] = mc;
+      t1 = Add<W>(t1, CarryOfCleared<W>(t0));
+      t1 = W::MulLo(W::MulHi(t1, mc, n[0]), mc, n[1]);
+      t2 = W::MulHi(t2, mc, n[1]);
+      u0 = W::MulLo(u0, mc, n[2]);
+      u1 = W::MulLo(W::MulHi(u1, mc, n[2]), mc, n[3]);
+      u2 = W::MulHi(u2, mc, n[3]);
+    } else {
+      out[c - L] = Mask52<W>(t0);
+      t1 = Add<W>(t1, Shr52<W>(t0));
+    }
+    if (c + 1 < L) {
+      const V mc = W::MulLo(Zero<W>(), t1, k0);
+      m[c + 1] = mc;
+      t2 = Add<W>(t2, CarryOfCleared<W>(t1));
+      t2 = W::MulLo(W::MulHi(t2, mc, n[0]), mc, n[1]);
+      u1 = W::MulLo(W::MulHi(u1, mc, n[1]), mc, n[2]);
+      u2 = W::MulHi(u2, mc, n[2]);
+    } else {
+      out[c + 1 - L] = Mask52<W>(t1);
+      t2 = Add<W>(t2, Shr52<W>(t1));
+    }
+    carried0 = Add<W>(t2, u0);
+    carried1 = u1;
+    carried2 = u2;
   }
 }
 
@@ -206,7 +280,6 @@ DKB_TARGET_IFMA void Pow65537(std::span<const RsaLane> lanes) {
   alignas(64) uint64_t s[L][kLanes];
   alignas(64) uint64_t x[L][kLanes];
   alignas(64) uint64_t k0[kLanes];
-  V t[2 * L];
   for (int l = 0; l < kLanes; ++l) {
     const RsaLane& lane =
         lanes[static_cast<size_t>(l) < lanes.size() ? static_cast<size_t>(l)
@@ -224,16 +297,17 @@ DKB_TARGET_IFMA void Pow65537(std::span<const RsaLane> lanes) {
   V* xv = reinterpret_cast<V*>(x);
   const V k0v = W::Load(k0);
 
+  V tmp[L];
+
   // x = s R mod n (Montgomery form), then x = s^65536 R by 16 squarings,
   // then one multiplication by plain s: s^65536 R s R^-1 = s^65537.
-  Product<W, L>(sv, reinterpret_cast<const V*>(rr), t);
-  Reduce<W, L>(t, nv, k0v, xv);
-  for (int i = 0; i < 16; ++i) {
-    Square<W, L>(xv, t);
-    Reduce<W, L>(t, nv, k0v, xv);
+  MontMul<W, L, false>(sv, reinterpret_cast<const V*>(rr), nv, k0v, xv);
+  for (int i = 0; i < 16; i += 2) {
+    MontMul<W, L, true>(xv, xv, nv, k0v, tmp);
+    MontMul<W, L, true>(tmp, tmp, nv, k0v, xv);
   }
-  Product<W, L>(xv, sv, t);
-  Reduce<W, L>(t, nv, k0v, xv);
+  MontMul<W, L, false>(xv, sv, nv, k0v, tmp);
+  for (int j = 0; j < L; ++j) xv[j] = tmp[j];
 
   for (size_t l = 0; l < lanes.size(); ++l) {
     for (int j = 0; j < L; ++j) lanes[l].out[j] = x[j][l];

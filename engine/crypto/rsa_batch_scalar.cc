@@ -1,8 +1,10 @@
 // engine/crypto/rsa_batch_scalar.cc
 //
-// The scalar twin of rsa_batch_ifma.cc: the same limb-level algorithm, one
-// lane at a time, with the IFMA instructions emulated by 128-bit products.
-// It is the readable reference the IFMA kernel is tested against.
+// The scalar twin of rsa_batch_ifma.cc: the same Montgomery arithmetic, one
+// lane at a time and row by row (the IFMA kernel goes column by column, to
+// the same multipliers and limbs), with the IFMA instructions emulated by
+// 128-bit products. It is the readable reference the IFMA kernel is tested
+// against.
 #include <cstddef>
 #include <cstdint>
 
