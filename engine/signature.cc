@@ -6,6 +6,7 @@
 #include "engine/signature.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "engine/base64.h"
 #include "engine/internal/ascii.h"
@@ -22,11 +23,15 @@ using internal::TrimFws;
 // uint64 saturate, which no real l=/t=/x= reaches).
 bool ParseDecimal(std::string_view text, uint64_t* out) {
   if (text.empty() || text.size() > 76) return false;
+  constexpr uint64_t kMaxTenth = UINT64_MAX / 10;
   uint64_t v = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    v = (v > (UINT64_MAX - digit) / 10) ? UINT64_MAX : v * 10 + digit;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    // v * 10 + digit > UINT64_MAX, without a division per digit.
+    const bool over =
+        v > kMaxTenth || (v == kMaxTenth && digit > UINT64_MAX % 10);
+    v = over ? UINT64_MAX : v * 10 + digit;
   }
   *out = v;
   return true;
@@ -68,6 +73,29 @@ bool IsWithinDomain(std::string_view sub, std::string_view domain) {
          EqualsIgnoreCase(sub.substr(sub.size() - domain.size()), domain);
 }
 
+// SignatureTags finds the tags §3.5 defines in one pass over the list:
+// the one-letter names by letter, and bh= (names are case-sensitive; a
+// list with duplicates never gets here).
+class SignatureTags {
+ public:
+  explicit SignatureTags(const TagList& list) {
+    for (const Tag& tag : list.tags) {
+      const std::string_view name = tag.name;
+      if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z') {
+        letters_[name[0] - 'a'] = &tag;
+      } else if (name == "bh") {
+        bh_ = &tag;
+      }
+    }
+  }
+  const Tag* operator[](char letter) const { return letters_[letter - 'a']; }
+  const Tag* bh() const { return bh_; }
+
+ private:
+  const Tag* letters_[26] = {};
+  const Tag* bh_ = nullptr;
+};
+
 Reason Fail(Reason reason, std::string text, std::string* detail) {
   *detail = std::move(text);
   return reason;
@@ -92,14 +120,15 @@ Reason ParseSignature(std::string_view value, Signature* out,
     return Fail(Reason::kSigSyntax,
                 DescribeTagListError(tags, value, "tag list"), detail);
   }
-  const Tag* v = tags.Find("v");
-  const Tag* a = tags.Find("a");
-  const Tag* d = tags.Find("d");
-  const Tag* s = tags.Find("s");
+  const SignatureTags known(tags);
+  const Tag* const v = known['v'];
+  const Tag* const a = known['a'];
+  const Tag* const d = known['d'];
+  const Tag* const s = known['s'];
   out->canon_known = false;
   if (d != nullptr) out->d = d->value;
-  if (const Tag* i = tags.Find("i")) {
-    out->auid.assign(i->value);
+  if (known['i'] != nullptr) {
+    out->auid.assign(known['i']->value);
   } else if (d != nullptr) {
     out->auid.assign("@").append(d->value);
   }
@@ -111,11 +140,13 @@ Reason ParseSignature(std::string_view value, Signature* out,
     return Fail(Reason::kSigVersion, "v=" + Excerpt(v->value) + " is not 1",
                 detail);
   }
-  for (const char* required : {"a", "b", "bh", "d", "h", "s"}) {
-    if (tags.Find(required) == nullptr) {
+  const std::pair<const Tag*, const char*> required[] = {
+      {a, "a"}, {known['b'], "b"}, {known.bh(), "bh"},
+      {d, "d"}, {known['h'], "h"}, {s, "s"}};
+  for (const auto& [tag, name] : required) {
+    if (tag == nullptr) {
       return Fail(Reason::kSigSyntax,
-                  std::string("missing required tag ") + required + "=",
-                  detail);
+                  std::string("missing required tag ") + name + "=", detail);
     }
   }
   if (EqualsIgnoreCase(a->value, "rsa-sha256")) {
@@ -130,7 +161,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
   }
   out->header_canon = Canon::kSimple;
   out->body_canon = Canon::kSimple;
-  if (const Tag* c = tags.Find("c")) {
+  if (const Tag* c = known['c']) {
     std::string_view text = c->value;
     size_t slash = text.find('/');
     std::string_view header_text = TrimFws(text.substr(0, slash));
@@ -144,8 +175,8 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
   }
   out->canon_known = true;
-  const Tag* b = tags.Find("b");
-  const Tag* bh = tags.Find("bh");
+  const Tag* b = known['b'];
+  const Tag* bh = known.bh();
   out->b_tag = b;
   if (!Base64Decode(b->value, &out->b) || out->b.empty()) {
     return Fail(Reason::kSigSyntax, "b= is not valid base64", detail);
@@ -171,13 +202,14 @@ Reason ParseSignature(std::string_view value, Signature* out,
   }
   struct NumericTag {
     const char* name;
+    const Tag* tag;
     std::optional<uint64_t>* field;
   };
-  for (NumericTag num :
-       {NumericTag{"l", &out->length}, NumericTag{"t", &out->timestamp},
-        NumericTag{"x", &out->expiration}}) {
+  for (NumericTag num : {NumericTag{"l", known['l'], &out->length},
+                         NumericTag{"t", known['t'], &out->timestamp},
+                         NumericTag{"x", known['x'], &out->expiration}}) {
     num.field->reset();
-    if (const Tag* tag = tags.Find(num.name)) {
+    if (const Tag* tag = num.tag) {
       uint64_t parsed = 0;
       if (!ParseDecimal(tag->value, &parsed)) {
         return Fail(Reason::kSigSyntax,
@@ -190,7 +222,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
   if (out->timestamp && out->expiration && *out->expiration < *out->timestamp) {
     return Fail(Reason::kSigSyntax, "x= is earlier than t=", detail);
   }
-  if (const Tag* q = tags.Find("q")) {
+  if (const Tag* q = known['q']) {
     absl::InlinedVector<std::string_view, 4> methods;
     bool dns_txt = false;
     if (SplitColonList(q->value, &methods)) {
@@ -204,9 +236,11 @@ Reason ParseSignature(std::string_view value, Signature* out,
     }
   }
   out->signed_headers.clear();
-  const std::string_view h = tags.Find("h")->value;
-  if (static_cast<size_t>(std::count(h.begin(), h.end(), ':')) >=
-      kMaxSignedHeaders) {
+  const std::string_view h = known['h']->value;
+  // More than kMaxSignedHeaders names take at least twice as many bytes.
+  if (h.size() >= 2 * kMaxSignedHeaders - 1 &&
+      static_cast<size_t>(std::count(h.begin(), h.end(), ':')) >=
+          kMaxSignedHeaders) {
     return Fail(Reason::kSigSyntax,
                 "h= lists more than " + std::to_string(kMaxSignedHeaders) +
                     " header names",
@@ -222,7 +256,7 @@ Reason ParseSignature(std::string_view value, Signature* out,
   if (!from_signed) {
     return Fail(Reason::kFromNotSigned, "h= does not include From", detail);
   }
-  if (const Tag* i = tags.Find("i")) {
+  if (const Tag* i = known['i']) {
     size_t at = i->value.rfind('@');
     if (at == std::string_view::npos) {
       return Fail(Reason::kSigSyntax, "i= has no '@'", detail);

@@ -1,7 +1,7 @@
 // engine/simd/find.cc
 //
-// FindSubstring and FindAfterEither: the scalar references (built on glibc
-// memmem) and the dispatch.
+// FindSubstring, FindAfterEither and FindTagValueStop: the scalar
+// references (the first two built on glibc memmem) and the dispatch.
 #include "engine/simd/find.h"
 
 #include <cstring>
@@ -36,6 +36,18 @@ size_t FindAfterEither(std::string_view haystack, size_t from, char a, char b,
   return internal::FindAfterEitherScalar(haystack, from, a, b, rest);
 }
 
+size_t FindTagValueStop(std::string_view text, size_t from) {
+  switch (ActiveSimdLevel()) {
+    case SimdLevel::kAvx512:
+      return internal::FindTagValueStopAvx512(text, from);
+    case SimdLevel::kAvx2:
+      return internal::FindTagValueStopAvx2(text, from);
+    case SimdLevel::kScalar:
+      break;
+  }
+  return internal::FindTagValueStopScalar(text, from);
+}
+
 namespace internal {
 
 size_t FindSubstringScalar(std::string_view haystack, size_t from,
@@ -57,6 +69,15 @@ size_t FindAfterEitherScalar(std::string_view haystack, size_t from, char a,
     if (haystack[q - 1] == a || haystack[q - 1] == b) return q - 1;
     p = q;
   }
+}
+
+size_t FindTagValueStopScalar(std::string_view text, size_t from) {
+  for (size_t p = from; p < text.size(); ++p) {
+    const unsigned char c = static_cast<unsigned char>(text[p]);
+    if (c == ';' || c == 0x7f) return p;
+    if (c < 0x21 && c != ' ' && c != '\t' && c != '\r' && c != '\n') return p;
+  }
+  return text.size();
 }
 
 }  // namespace internal

@@ -1,8 +1,9 @@
 // engine/simd/find.h
 //
-// Substring search for short needles over large views, e.g. io/'s scan of
-// multi-GB mbox archives for "\nFrom " separators: a memmem() with the
-// implementation of the active SIMD level (engine/simd/cpu.h).
+// Searches over large views with the implementation of the active SIMD
+// level (engine/simd/cpu.h): substrings, e.g. io/'s scan of multi-GB mbox
+// archives for "\nFrom " separators (a memmem()), and the end of a DKIM
+// tag-value.
 #ifndef DKIMBATCH_ENGINE_SIMD_FIND_H_
 #define DKIMBATCH_ENGINE_SIMD_FIND_H_
 
@@ -23,6 +24,12 @@ size_t FindSubstring(std::string_view haystack, size_t from,
 size_t FindAfterEither(std::string_view haystack, size_t from, char a, char b,
                        std::string_view rest);
 
+// FindTagValueStop returns the position of the first byte at or after
+// `from` (at most text.size()) that ends or breaks an RFC 6376 tag-value:
+// ';', DEL, or a control other than SP, HTAB, CR and LF; text.size() if
+// there is none. Bytes >= 0x80 do not stop it.
+size_t FindTagValueStop(std::string_view text, size_t from);
+
 namespace internal {
 
 // One implementation per level; the scalar one (memmem) is the reference.
@@ -38,6 +45,10 @@ size_t FindAfterEitherAvx2(std::string_view haystack, size_t from, char a,
                            char b, std::string_view rest);
 size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
                              char b, std::string_view rest);
+
+size_t FindTagValueStopScalar(std::string_view text, size_t from);
+size_t FindTagValueStopAvx2(std::string_view text, size_t from);
+size_t FindTagValueStopAvx512(std::string_view text, size_t from);
 
 }  // namespace internal
 }  // namespace dkimbatch::engine::simd

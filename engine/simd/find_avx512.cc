@@ -1,8 +1,10 @@
 // engine/simd/find_avx512.cc
 //
-// FindSubstring and FindAfterEither on AVX-512 BW (see find_simd.inc).
+// FindSubstring, FindAfterEither and FindTagValueStop on AVX-512 BW (see
+// find_simd.inc).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -31,6 +33,10 @@ size_t FindSubstringAvx512(std::string_view haystack, size_t from,
 size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
                              char b, std::string_view rest) {
   return FindAfterEitherSimd(haystack, from, a, b, rest);
+}
+
+size_t FindTagValueStopAvx512(std::string_view text, size_t from) {
+  return FindTagValueStopSimd(text, from);
 }
 
 }  // namespace dkimbatch::engine::simd::internal

@@ -4,7 +4,9 @@
 // every vector level this CPU runs against memmem (and a byte-by-byte
 // definition), for the needles io/mbox.cc uses and a few others, from every
 // start offset, on random text dense in near misses, and on haystacks that
-// end right before an unreadable page.
+// end right before an unreadable page. FindTagValueStop (the tag-list
+// parser's value scan) likewise against its definition.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,6 +176,92 @@ TEST(SimdFind, LongHaystack) {
       ++got;
     }
     EXPECT_GT(hits, 100u);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// FindTagValueStop.
+
+using StopFn = size_t (*)(std::string_view, size_t);
+
+StopFn StopFnFor(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::kAvx512:
+      return internal::FindTagValueStopAvx512;
+    case SimdLevel::kAvx2:
+      return internal::FindTagValueStopAvx2;
+    case SimdLevel::kScalar:
+      break;
+  }
+  return internal::FindTagValueStopScalar;
+}
+
+// IsStop is the definition: ';', DEL, or a control other than SP, HTAB, CR
+// and LF.
+bool IsStop(unsigned char c) {
+  if (c == ';' || c == 0x7f) return true;
+  return c < 0x20 && c != '\t' && c != '\r' && c != '\n';
+}
+
+size_t NaiveStop(std::string_view text, size_t from) {
+  for (size_t p = from; p < text.size(); ++p) {
+    if (IsStop(static_cast<unsigned char>(text[p]))) return p;
+  }
+  return text.size();
+}
+
+// ExpectStopsAgree checks every level (scalar included) from every offset.
+bool ExpectStopsAgree(std::string_view text, const char* label) {
+  std::vector<SimdLevel> levels = VectorLevels();
+  levels.push_back(SimdLevel::kScalar);
+  for (size_t from = 0; from <= text.size() + 1; ++from) {
+    const size_t want = NaiveStop(text, std::min(from, text.size()));
+    for (SimdLevel level : levels) {
+      const size_t got = StopFnFor(level)(text, from);
+      if (got == want) continue;
+      ADD_FAILURE() << SimdLevelName(level) << " stops at " << got << " from "
+                    << from << ", want " << want << " in " << label << ": "
+                    << Printable(text);
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(SimdTagValueStop, EveryByteAtEveryPosition) {
+  // One byte of every value in a run of value bytes, at positions around
+  // both block boundaries.
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at : {0, 1, 31, 32, 63, 64, 65, 100, 127, 128, 129}) {
+      std::string s(140, 'A');
+      s[at] = static_cast<char>(c);
+      if (!ExpectStopsAgree(s, "one byte in a run")) return;
+    }
+  }
+}
+
+TEST(SimdTagValueStop, RandomTagLists) {
+  RandomBytes rng(0xF4);
+  static const std::vector<std::string> kPieces = {
+      "b=",       "dGhpcyBpcyBiYXNl",
+      "NjQ=",     ";",
+      " ",        "\t",
+      "\r\n\t ",  "\n",
+      "\x7f",     std::string(1, '\0'),
+      "\x01",     "\x1f",
+      "\x80\xff", "h=from:to",
+      "; ",       "=",
+      "x"};
+  for (int rep = 0; rep < 400; ++rep) {
+    std::string s;
+    const size_t pieces = rng.Below(90);
+    for (size_t i = 0; i < pieces; ++i) s += kPieces[rng.Below(kPieces.size())];
+    if (!ExpectStopsAgree(s, "random tag list")) return;
+    testutil::GuardedCopy guarded(s);
+    if (!ExpectStopsAgree(guarded.at_end(), "text at a page end") ||
+        !ExpectStopsAgree(guarded.at_start(), "text at a page start")) {
+      return;
+    }
   }
 }
 
