@@ -26,8 +26,10 @@ std::string StatusText(const absl::Status& status) {
 }  // namespace
 
 std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch) {
-  if (!msg.quoting || !NeedsUnquote(msg.bytes, *msg.quoting)) return msg.bytes;
-  Unquote(msg.bytes, *msg.quoting, scratch);
+  if (!msg.quoting || !NeedsUnquote(msg.bytes, *msg.quoting, msg.quotes)) {
+    return msg.bytes;
+  }
+  Unquote(msg.bytes, *msg.quoting, msg.quotes, scratch);
   return *scratch;
 }
 
@@ -45,9 +47,10 @@ bool InputReader::Next(RawMessage* out) {
   out->error.clear();
   out->read_failed = false;
   out->quoting.reset();
+  out->quotes.clear();
   for (;;) {
     if (splitter_.has_value()) {
-      MboxMessage message;
+      MboxMessage& message = message_;
       if (splitter_->Next(&message)) {
         if (streaming_ && !stream_eof_ && splitter_->at_end() &&
             NextWindow(static_cast<size_t>(message.offset))) {
@@ -64,12 +67,15 @@ bool InputReader::Next(RawMessage* out) {
           out->bytes = message.raw;
         } else if (options_.defer_unquote) {
           out->quoting = options_.mbox_format;
+          out->quotes = message.quotes;
           out->bytes = message.raw;
-        } else if (NeedsUnquote(message.raw, options_.mbox_format)) {
+        } else if (NeedsUnquote(message.raw, options_.mbox_format,
+                                message.quotes)) {
           // At least 16 bytes: past the small-string buffer, so the bytes
           // live on the heap and survive a move of `*out`.
           out->unquoted.reserve(std::max<size_t>(message.raw.size(), 16));
-          Unquote(message.raw, options_.mbox_format, &out->unquoted);
+          Unquote(message.raw, options_.mbox_format, message.quotes,
+                  &out->unquoted);
           out->bytes = out->unquoted;
         } else {
           out->bytes = message.raw;

@@ -33,8 +33,9 @@ struct RawMessage {
   std::string error;         // input could not be read; `bytes` is empty
   bool read_failed = false;  // true when `error` is an I/O failure (exit 1)
   // With InputOptions::defer_unquote: the mbox quoting `bytes` (still
-  // quoted) is in; ResolveBytes un-quotes.
+  // quoted) is in, and its QuoteHits; ResolveBytes un-quotes.
   std::optional<MboxFormat> quoting;
+  QuoteHits quotes;
 };
 
 // ResolveBytes returns the message bytes of `msg`: `msg.bytes`, or, for a
@@ -110,6 +111,7 @@ class InputReader {
   std::shared_ptr<const MappedFile> current_;
   std::shared_ptr<const std::string> current_source_;
   std::optional<MboxSplitter> splitter_;
+  MboxMessage message_;  // the split's last message (its QuoteHits reused)
 
   // A piped mbox on stdin is read a window at a time (kStreamWindow bytes
   // more each time), so memory does not grow with the stream: current_ is

@@ -42,9 +42,9 @@ size_t Find(std::string_view data, size_t from, std::string_view needle) {
 }
 
 // FindSeparator returns the position of the first `From ` separator line that
-// starts after byte `from` and after an empty line, or `data.size()`. It sets
-// `*quoted` when a `>From ` comes before it.
-size_t FindSeparator(std::string_view data, size_t from, bool* quoted) {
+// starts after byte `from` and after an empty line, or `data.size()`. It
+// notes each `>From ` before it in `*quotes`, as a position from `from`.
+size_t FindSeparator(std::string_view data, size_t from, QuoteHits* quotes) {
   size_t i = from;
   for (;; ++i) {
     i = engine::simd::FindAfterEither(data, i, '\n', '>', kFrom);
@@ -52,7 +52,7 @@ size_t FindSeparator(std::string_view data, size_t from, bool* quoted) {
       return data.size();
     }
     if (data[i] == '>') {
-      *quoted = true;
+      quotes->push_back(i - from);
     } else if (EmptyLineBefore(data, i + 1) != 0) {
       return i + 1;
     }
@@ -90,8 +90,9 @@ bool MboxSplitter::Next(MboxMessage* out) {
   }
   // Otherwise pos_ is 0 and these are the bytes before the first separator.
 
-  out->maybe_quoted = false;
-  const size_t next = FindSeparator(data_, body, &out->maybe_quoted);
+  out->quotes.clear();
+  const size_t next = FindSeparator(data_, body, &out->quotes);
+  out->maybe_quoted = !out->quotes.empty();
   // The empty line before the next separator is framing. At the end of the
   // data a final empty line is framing too (mbox writers end every message
   // with one), as Python's mailbox module and mutt read it.
@@ -106,30 +107,45 @@ bool MboxSplitter::Next(MboxMessage* out) {
   return true;
 }
 
-bool NeedsUnquote(std::string_view raw, MboxFormat format) {
+QuoteHits FindQuotes(std::string_view raw) {
+  QuoteHits quotes;
   for (size_t hit = Find(raw, 0, ">From "); hit != std::string_view::npos;
        hit = Find(raw, hit + 1, ">From ")) {
-    size_t line_start;
-    if (QuotedLineAt(raw, hit, format, &line_start)) {
-      return true;
-    }
+    quotes.push_back(hit);
+  }
+  return quotes;
+}
+
+bool NeedsUnquote(std::string_view raw, MboxFormat format,
+                  const QuoteHits& quotes) {
+  size_t line_start;
+  for (size_t hit : quotes) {
+    if (QuotedLineAt(raw, hit, format, &line_start)) return true;
   }
   return false;
 }
 
-void Unquote(std::string_view raw, MboxFormat format, std::string* out) {
+bool NeedsUnquote(std::string_view raw, MboxFormat format) {
+  return NeedsUnquote(raw, format, FindQuotes(raw));
+}
+
+void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
+             std::string* out) {
   out->clear();
   out->reserve(raw.size());
   size_t copied = 0;  // raw[0, copied) is in *out
-  for (size_t hit = Find(raw, 0, ">From "); hit != std::string_view::npos;
-       hit = Find(raw, hit + 1, ">From ")) {
-    size_t line_start;
+  size_t line_start;
+  for (size_t hit : quotes) {
     if (QuotedLineAt(raw, hit, format, &line_start)) {
       out->append(raw.data() + copied, line_start - copied);
       copied = line_start + 1;  // drop one '>'
     }
   }
   out->append(raw.data() + copied, raw.size() - copied);
+}
+
+void Unquote(std::string_view raw, MboxFormat format, std::string* out) {
+  Unquote(raw, format, FindQuotes(raw), out);
 }
 
 }  // namespace dkimbatch::io

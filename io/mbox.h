@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/inlined_vector.h"
+
 namespace dkimbatch::io {
 
 // mbox quoting variants. DESIGN.md: `auto` (the CLI default) reads as mboxrd.
@@ -22,12 +24,18 @@ enum class MboxFormat : uint8_t { kMboxo, kMboxrd };
 // LooksLikeMbox returns true when `data` starts with a `From ` separator.
 bool LooksLikeMbox(std::string_view data);
 
+// QuoteHits are the positions in a message of each '>' right before "From "
+// (ascending): the only places un-quoting can change.
+using QuoteHits = absl::InlinedVector<size_t, 4>;
+
 struct MboxMessage {
   uint64_t offset = 0;   // byte offset of the `From ` separator line
   std::string_view raw;  // message bytes, still quoted
-  // Whether `raw` holds a `>From ` (noted by the split in the same pass):
-  // when false no line needs un-quoting; when true, NeedsUnquote decides.
+  // Whether `raw` holds a `>From `, and where (noted by the split in the
+  // same pass): when false no line needs un-quoting; when true, NeedsUnquote
+  // decides.
   bool maybe_quoted = false;
+  QuoteHits quotes;
 };
 
 // MboxSplitter cuts messages out of `data` one at a time, without copying.
@@ -51,11 +59,20 @@ class MboxSplitter {
   size_t pos_ = 0;
 };
 
+// FindQuotes returns the QuoteHits of `raw` (what the split notes in
+// MboxMessage::quotes, found again).
+QuoteHits FindQuotes(std::string_view raw);
+
 // NeedsUnquote returns true when `raw` holds a line that `format` un-quotes:
-// `^>+From ` for mboxrd, `^>From ` for mboxo.
+// `^>+From ` for mboxrd, `^>From ` for mboxo. `quotes` are raw's QuoteHits.
+bool NeedsUnquote(std::string_view raw, MboxFormat format,
+                  const QuoteHits& quotes);
 bool NeedsUnquote(std::string_view raw, MboxFormat format);
 
 // Unquote writes `raw` to `*out` with one `>` removed from each quoted line.
+// `quotes` are raw's QuoteHits.
+void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
+             std::string* out);
 void Unquote(std::string_view raw, MboxFormat format, std::string* out);
 
 }  // namespace dkimbatch::io

@@ -106,13 +106,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(message.raw.size() == want[i].end - want[i].begin);
     FUZZ_CHECK(message.maybe_quoted ==
                (message.raw.find(">From ") != std::string_view::npos));
+    // The split's QuoteHits are every ">From " of the message.
+    size_t hits = 0;
+    for (size_t at = message.raw.find(">From "); at != std::string_view::npos;
+         at = message.raw.find(">From ", at + 1)) {
+      FUZZ_CHECK(hits < message.quotes.size() && message.quotes[hits] == at);
+      ++hits;
+    }
+    FUZZ_CHECK(hits == message.quotes.size());
     for (MboxFormat format : {MboxFormat::kMboxrd, MboxFormat::kMboxo}) {
       const size_t quoted = QuotedLines(message.raw, format);
       FUZZ_CHECK(dkimbatch::io::NeedsUnquote(message.raw, format) ==
                  (quoted > 0));
+      FUZZ_CHECK(dkimbatch::io::NeedsUnquote(message.raw, format,
+                                             message.quotes) == (quoted > 0));
       std::string unquoted;
       dkimbatch::io::Unquote(message.raw, format, &unquoted);
       FUZZ_CHECK(unquoted.size() + quoted == message.raw.size());
+      std::string from_split;
+      dkimbatch::io::Unquote(message.raw, format, message.quotes, &from_split);
+      FUZZ_CHECK(from_split == unquoted);
     }
     ++i;
   }
