@@ -3,6 +3,7 @@
 // Header/body split and the small header value helpers used for reporting.
 #include "engine/message.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/internal/ascii.h"
@@ -30,6 +31,44 @@ std::string_view StripLineBreak(std::string_view s) {
     if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
   }
   return s;
+}
+
+// BlankCommentsAndQuotes copies `value` to `*out` with comments (nested
+// parentheses) and quoted-string contents (RFC 5322 §3.2.2, §3.2.4)
+// blanked out, so that a '<', ',' or '@' inside them is not taken for
+// address syntax.
+void BlankCommentsAndQuotes(std::string_view value, std::string* out) {
+  std::string& clean = *out;
+  clean.assign(value);
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < clean.size(); ++i) {
+    char c = clean[i];
+    if ((quoted || depth > 0) && c == '\\' && i + 1 < clean.size()) {
+      clean[i] = clean[i + 1] = ' ';
+      ++i;
+      continue;
+    }
+    if (quoted) {
+      if (c == '"') {
+        quoted = false;
+      } else {
+        clean[i] = 'x';
+      }
+      continue;
+    }
+    if (c == '(') {
+      ++depth;
+      clean[i] = ' ';
+    } else if (c == ')' && depth > 0) {
+      --depth;
+      clean[i] = ' ';
+    } else if (depth > 0) {
+      clean[i] = ' ';
+    } else if (c == '"') {
+      quoted = true;
+    }
+  }
 }
 
 }  // namespace
@@ -92,16 +131,20 @@ bool ParseMessage(std::string_view text, Message* out, size_t max_fields) {
 }
 
 void UnfoldValue(std::string_view value, std::string* out) {
-  out->clear();
-  for (char c : value) {
-    if (c != '\r' && c != '\n') out->push_back(c);
-  }
-  size_t e = out->size();
-  while (e > 0 && IsWsp((*out)[e - 1])) --e;
-  out->resize(e);
+  // Line breaks go, then WSP at both ends: the same as trimming WSP and
+  // line-break bytes at both ends first.
   size_t b = 0;
-  while (b < out->size() && IsWsp((*out)[b])) ++b;
-  out->erase(0, b);
+  size_t e = value.size();
+  const auto blank = [](char c) { return IsWsp(c) || c == '\r' || c == '\n'; };
+  while (b < e && blank(value[b])) ++b;
+  while (e > b && blank(value[e - 1])) --e;
+  value = value.substr(b, e - b);
+  out->assign(value);
+  if (value.find_first_of("\r\n") != std::string_view::npos) {
+    out->erase(std::remove_if(out->begin(), out->end(),
+                              [](char c) { return c == '\r' || c == '\n'; }),
+               out->end());
+  }
 }
 
 std::string UnfoldValue(std::string_view value) {
@@ -118,42 +161,16 @@ std::optional<std::string> FromDomain(std::string_view from_value) {
 
 bool FromDomain(std::string_view from_value, std::string* scratch,
                 std::string* out) {
-  // Blank out comments (nested parentheses) and quoted-string contents
-  // (RFC 5322 §3.2.2, §3.2.4) so that a '<', ',' or '@' inside them is not
-  // taken for address syntax.
-  std::string& clean = *scratch;
-  clean.assign(from_value);
-  int depth = 0;
-  bool quoted = false;
-  for (size_t i = 0; i < clean.size(); ++i) {
-    char c = clean[i];
-    if ((quoted || depth > 0) && c == '\\' && i + 1 < clean.size()) {
-      clean[i] = clean[i + 1] = ' ';
-      ++i;
-      continue;
-    }
-    if (quoted) {
-      if (c == '"') {
-        quoted = false;
-      } else {
-        clean[i] = 'x';
-      }
-      continue;
-    }
-    if (c == '(') {
-      ++depth;
-      clean[i] = ' ';
-    } else if (c == ')' && depth > 0) {
-      --depth;
-      clean[i] = ' ';
-    } else if (depth > 0) {
-      clean[i] = ' ';
-    } else if (c == '"') {
-      quoted = true;
-    }
+  // Most From fields have no comment, quoted-string or quoted-pair: then
+  // there is nothing to blank out.
+  std::string_view addr = from_value;
+  bool plain = true;
+  for (char c : from_value) plain &= c != '(' && c != '"' && c != '\\';
+  if (!plain) {
+    BlankCommentsAndQuotes(from_value, scratch);
+    addr = *scratch;
   }
   // Prefer the angle-addr; otherwise the first addr-spec of the list.
-  std::string_view addr = clean;
   size_t lt = addr.find('<');
   if (lt != std::string_view::npos) {
     size_t gt = addr.find('>', lt);
