@@ -181,6 +181,19 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       VerifyOne(worker, batch->messages[k], &batch->verdicts[k]);
     }
     worker.verifier.Flush();
+    // Keep the mapping of an mbox message that ends the batch (to release
+    // its pages after the write), and the references of every message in
+    // that mapping: the reader is likely to refill their slots from the
+    // same file, and keeping them spares reference counting across threads.
+    // Drop every other mapping (a Maildir file's) now, before the batch
+    // waits for its turn to be written. (Mbox messages are views into their
+    // mapping: un-quoting is done in Worker::unquoted.)
+    const io::RawMessage& last = batch->messages[batch->size - 1];
+    if (last.offset && last.file) {
+      batch->tail_file = last.file;
+      batch->tail_end = static_cast<size_t>(
+          last.bytes.data() + last.bytes.size() - last.file->data().data());
+    }
     for (size_t k = 0; k < batch->size; ++k) {
       io::RawMessage& msg = batch->messages[k];
       const engine::Verdict& verdict = batch->verdicts[k];
@@ -191,17 +204,10 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       for (const engine::SignatureVerdict& sig : verdict.signatures) {
         ++batch->by_reason[static_cast<size_t>(sig.reason)];
       }
-      // Keep the mapping of an mbox message that ends the batch (to release
-      // its pages after the write); drop every other mapping now, before
-      // the batch waits for its turn to be written. (Mbox messages are
-      // views into their mapping: un-quoting is done in Worker::unquoted.)
-      if (k + 1 == batch->size && msg.offset && msg.file) {
-        batch->tail_file = msg.file;
-        batch->tail_end = static_cast<size_t>(
-            msg.bytes.data() + msg.bytes.size() - msg.file->data().data());
+      if (msg.file != batch->tail_file) {
+        msg.file.reset();
+        msg.source.reset();
       }
-      msg.file.reset();
-      msg.source.reset();
     }
     return batch;
   };
