@@ -102,43 +102,6 @@ DKB_TARGET_IFMA inline Sums<W> ZeroSums() {
   return {Zero<W>(), Zero<W>(), Zero<W>(), Zero<W>()};
 }
 
-// AddRows adds, for rows i = first .. last, the pairs (x_i, y_(c-i)) and
-// (x_i, y_(c+1-i)) to a block's sums; both y limbs must exist. Rows
-// alternate between s0 and s1, so that each sum waits on the IFMA latency
-// only every other row. y_(c-i) of row i is y_(c+1-i) of row i + 1.
-template <typename W>
-DKB_TARGET_IFMA inline void AddRows(const typename W::V* x,
-                                    const typename W::V* y, int c, int first,
-                                    int last, Sums<W>& s0, Sums<W>& s1) {
-  using V = typename W::V;
-  if (first > last) return;
-  V upper = y[c + 1 - first];
-  int i = first;
-  for (; i < last; i += 2) {
-    const V x0 = x[i];
-    const V lower0 = y[c - i];
-    s0.c0 = W::MulLo(s0.c0, x0, lower0);
-    s0.c1a = W::MulHi(s0.c1a, x0, lower0);
-    s0.c1b = W::MulLo(s0.c1b, x0, upper);
-    s0.c2 = W::MulHi(s0.c2, x0, upper);
-    const V x1 = x[i + 1];
-    const V lower1 = y[c - i - 1];
-    s1.c0 = W::MulLo(s1.c0, x1, lower1);
-    s1.c1a = W::MulHi(s1.c1a, x1, lower1);
-    s1.c1b = W::MulLo(s1.c1b, x1, lower0);
-    s1.c2 = W::MulHi(s1.c2, x1, lower0);
-    upper = lower1;
-  }
-  if (i == last) {
-    const V x0 = x[i];
-    const V lower0 = y[c - i];
-    s0.c0 = W::MulLo(s0.c0, x0, lower0);
-    s0.c1a = W::MulHi(s0.c1a, x0, lower0);
-    s0.c1b = W::MulLo(s0.c1b, x0, upper);
-    s0.c2 = W::MulHi(s0.c2, x0, upper);
-  }
-}
-
 // AddLower adds the pair (x_i, y_j) summing to c; AddUpper the pair summing
 // to c + 1.
 template <typename W>
@@ -152,6 +115,33 @@ DKB_TARGET_IFMA inline void AddUpper(typename W::V xi, typename W::V yj,
                                      Sums<W>& s) {
   s.c1b = W::MulLo(s.c1b, xi, yj);
   s.c2 = W::MulHi(s.c2, xi, yj);
+}
+
+// AddRows adds, for rows i = first .. last, the pairs (x_i, y_(c-i)) and
+// (x_i, y_(c+1-i)) to a block's sums; both y limbs must exist. Rows
+// alternate between s0 and s1, so that each sum waits on the IFMA latency
+// only every other row. y_(c-i) of row i is y_(c+1-i) of row i + 1.
+template <typename W>
+DKB_TARGET_IFMA inline void AddRows(const typename W::V* x,
+                                    const typename W::V* y, int c, int first,
+                                    int last, Sums<W>& s0, Sums<W>& s1) {
+  using V = typename W::V;
+  if (first > last) return;
+  V upper = y[c + 1 - first];
+  int i = first;
+  for (; i < last; i += 2) {
+    const V lower0 = y[c - i];
+    const V lower1 = y[c - i - 1];
+    AddLower<W>(x[i], lower0, s0);
+    AddUpper<W>(x[i], upper, s0);
+    AddLower<W>(x[i + 1], lower1, s1);
+    AddUpper<W>(x[i + 1], lower0, s1);
+    upper = lower1;
+  }
+  if (i == last) {
+    AddLower<W>(x[i], y[c - i], s0);
+    AddUpper<W>(x[i], upper, s0);
+  }
 }
 
 // AddProductPairs adds block c's pairs of x * y: (x_i, y_(c-i)) and
