@@ -206,6 +206,15 @@ TEST(SignatureLimits, HugeHListIsSigSyntax) {
             Reason::kOk)
       << detail;
   EXPECT_EQ(sig.signed_headers.size(), kMaxSignedHeaders);
+  // Too many names is found before an empty one, however short the names:
+  // "from" and kMaxSignedHeaders empty ones.
+  EXPECT_EQ(ParseSignature(" v=1; a=rsa-sha256; d=example.com; s=sel; "
+                           "bh=AAAA; b=AAAA; h=from" +
+                               std::string(kMaxSignedHeaders, ':'),
+                           &sig, &detail),
+            Reason::kSigSyntax);
+  EXPECT_NE(detail.find("more than 65536 header names"), std::string::npos)
+      << detail;
 }
 
 }  // namespace
