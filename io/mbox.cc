@@ -52,7 +52,7 @@ size_t FindSeparator(std::string_view data, size_t from, QuoteHits* quotes) {
       return data.size();
     }
     if (data[i] == '>') {
-      quotes->push_back(i - from);
+      if (quotes->size() <= kMaxQuoteHits) quotes->push_back(i - from);
     } else if (EmptyLineBefore(data, i + 1) != 0) {
       return i + 1;
     }
@@ -107,35 +107,55 @@ bool MboxSplitter::Next(MboxMessage* out) {
   return true;
 }
 
-QuoteHits FindQuotes(std::string_view raw) {
-  QuoteHits quotes;
-  for (size_t hit = Find(raw, 0, ">From "); hit != std::string_view::npos;
-       hit = Find(raw, hit + 1, ">From ")) {
-    quotes.push_back(hit);
-  }
-  return quotes;
-}
+namespace {
 
-bool NeedsUnquote(std::string_view raw, MboxFormat format,
-                  const QuoteHits& quotes) {
+// QuoteCursor yields a message's QuoteHits in order: from the split's notes
+// when they are complete, else (none given, or more than kMaxQuoteHits) by
+// scanning the message.
+class QuoteCursor {
+ public:
+  QuoteCursor(std::string_view raw, const QuoteHits* notes)
+      : raw_(raw),
+        notes_(notes != nullptr && notes->size() <= kMaxQuoteHits ? notes
+                                                                  : nullptr) {}
+
+  // Next returns the next hit, or npos.
+  size_t Next() {
+    if (notes_ != nullptr) {
+      return k_ < notes_->size() ? (*notes_)[k_++] : std::string_view::npos;
+    }
+    const size_t hit = Find(raw_, from_, ">From ");
+    if (hit != std::string_view::npos) from_ = hit + 1;
+    return hit;
+  }
+
+ private:
+  std::string_view raw_;
+  const QuoteHits* notes_;
+  size_t k_ = 0;     // next note
+  size_t from_ = 0;  // where the scan goes on
+};
+
+bool NeedsUnquoteAt(std::string_view raw, MboxFormat format,
+                    const QuoteHits* notes) {
+  QuoteCursor quotes(raw, notes);
   size_t line_start;
-  for (size_t hit : quotes) {
+  for (size_t hit = quotes.Next(); hit != std::string_view::npos;
+       hit = quotes.Next()) {
     if (QuotedLineAt(raw, hit, format, &line_start)) return true;
   }
   return false;
 }
 
-bool NeedsUnquote(std::string_view raw, MboxFormat format) {
-  return NeedsUnquote(raw, format, FindQuotes(raw));
-}
-
-void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
-             std::string* out) {
+void UnquoteAt(std::string_view raw, MboxFormat format, const QuoteHits* notes,
+               std::string* out) {
   out->clear();
   out->reserve(raw.size());
+  QuoteCursor quotes(raw, notes);
   size_t copied = 0;  // raw[0, copied) is in *out
   size_t line_start;
-  for (size_t hit : quotes) {
+  for (size_t hit = quotes.Next(); hit != std::string_view::npos;
+       hit = quotes.Next()) {
     if (QuotedLineAt(raw, hit, format, &line_start)) {
       out->append(raw.data() + copied, line_start - copied);
       copied = line_start + 1;  // drop one '>'
@@ -144,8 +164,24 @@ void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
   out->append(raw.data() + copied, raw.size() - copied);
 }
 
+}  // namespace
+
+bool NeedsUnquote(std::string_view raw, MboxFormat format,
+                  const QuoteHits& quotes) {
+  return NeedsUnquoteAt(raw, format, &quotes);
+}
+
+bool NeedsUnquote(std::string_view raw, MboxFormat format) {
+  return NeedsUnquoteAt(raw, format, nullptr);
+}
+
+void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
+             std::string* out) {
+  UnquoteAt(raw, format, &quotes, out);
+}
+
 void Unquote(std::string_view raw, MboxFormat format, std::string* out) {
-  Unquote(raw, format, FindQuotes(raw), out);
+  UnquoteAt(raw, format, nullptr, out);
 }
 
 }  // namespace dkimbatch::io

@@ -25,8 +25,12 @@ enum class MboxFormat : uint8_t { kMboxo, kMboxrd };
 bool LooksLikeMbox(std::string_view data);
 
 // QuoteHits are the positions in a message of each '>' right before "From "
-// (ascending): the only places un-quoting can change.
+// (ascending): the only places un-quoting can change. The split notes at
+// most kMaxQuoteHits + 1 of them: a list that long stands for "more than
+// kMaxQuoteHits", which NeedsUnquote and Unquote find again by scanning
+// (so memory stays bounded whatever a message holds).
 using QuoteHits = absl::InlinedVector<size_t, 4>;
+inline constexpr size_t kMaxQuoteHits = 256;
 
 struct MboxMessage {
   uint64_t offset = 0;   // byte offset of the `From ` separator line
@@ -59,18 +63,16 @@ class MboxSplitter {
   size_t pos_ = 0;
 };
 
-// FindQuotes returns the QuoteHits of `raw` (what the split notes in
-// MboxMessage::quotes, found again).
-QuoteHits FindQuotes(std::string_view raw);
-
 // NeedsUnquote returns true when `raw` holds a line that `format` un-quotes:
-// `^>+From ` for mboxrd, `^>From ` for mboxo. `quotes` are raw's QuoteHits.
+// `^>+From ` for mboxrd, `^>From ` for mboxo. `quotes` are raw's QuoteHits
+// as the split notes them; without them, raw is scanned.
 bool NeedsUnquote(std::string_view raw, MboxFormat format,
                   const QuoteHits& quotes);
 bool NeedsUnquote(std::string_view raw, MboxFormat format);
 
 // Unquote writes `raw` to `*out` with one `>` removed from each quoted line.
-// `quotes` are raw's QuoteHits.
+// `quotes` are raw's QuoteHits as the split notes them; without them, raw
+// is scanned.
 void Unquote(std::string_view raw, MboxFormat format, const QuoteHits& quotes,
              std::string* out);
 void Unquote(std::string_view raw, MboxFormat format, std::string* out);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -209,6 +210,41 @@ TEST(MboxUnquote, Table) {
     std::string out = "stale";
     Unquote(c.raw, c.format, &out);
     EXPECT_EQ(out, c.want) << format << ": " << c.raw;
+  }
+}
+
+// The split notes where the >From lines are, and un-quoting from its notes
+// gives what un-quoting by a scan gives: with a few quoted lines, and with
+// more than the split notes (kMaxQuoteHits), where it scans again.
+TEST(MboxUnquote, FromTheSplitsNotes) {
+  for (size_t quoted : {size_t{0}, size_t{1}, size_t{3}, kMaxQuoteHits,
+                        kMaxQuoteHits + 1, kMaxQuoteHits + 40}) {
+    std::string body = "S: 1\n\nmid >From x\n";
+    for (size_t i = 0; i < quoted; ++i) {
+      body += i % 3 == 0 ? ">>From y\n" : "text\n>From z\n";
+    }
+    body += "end\n";
+    const std::string mbox = "From a@example.com Thu Jan  1 00:00:00 1970\n" +
+                             body + "\nFrom b@example.com Thu Jan  1 1970\n";
+    MboxSplitter splitter(mbox);
+    MboxMessage m;
+    ASSERT_TRUE(splitter.Next(&m));
+    ASSERT_EQ(m.raw, body);
+    // Every ">From " (the one mid-line too), at most kMaxQuoteHits + 1.
+    EXPECT_EQ(m.quotes.size(), std::min(quoted + 1, kMaxQuoteHits + 1))
+        << quoted;
+    for (MboxFormat format : {MboxFormat::kMboxrd, MboxFormat::kMboxo}) {
+      EXPECT_EQ(NeedsUnquote(m.raw, format, m.quotes),
+                NeedsUnquote(m.raw, format))
+          << quoted;
+      std::string from_notes, scanned;
+      Unquote(m.raw, format, m.quotes, &from_notes);
+      Unquote(m.raw, format, &scanned);
+      EXPECT_EQ(from_notes, scanned) << quoted;
+    }
+    std::string scanned;
+    Unquote(m.raw, MboxFormat::kMboxrd, &scanned);
+    EXPECT_EQ(scanned.size(), body.size() - quoted) << quoted;
   }
 }
 
