@@ -96,7 +96,7 @@ bool HeaderCursor::Next(HeaderField* out) {
   *out = HeaderField();
   out->raw = raw;
   std::string_view first_line = StripLineBreak(line);
-  size_t colon = first_line.find(':');
+  size_t colon = internal::FindColon(first_line);
   if (colon != std::string_view::npos && colon > 0 && !IsWsp(raw[0])) {
     std::string_view name = raw.substr(0, colon);
     while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);

@@ -30,7 +30,7 @@ void AppendSimpleHeader(std::string_view raw, bool with_final_crlf,
 
 void AppendRelaxedHeaderScalar(std::string_view raw, bool with_final_crlf,
                                std::string* out) {
-  size_t colon = raw.find(':');
+  size_t colon = FindColon(raw);
   if (colon == std::string_view::npos) colon = raw.size();
   // Name: lowercased, WSP before the colon removed.
   std::string_view name = raw.substr(0, colon);
