@@ -153,25 +153,56 @@ bool PreChecks(const RsaBatchItem& item) {
   return prefix + item.digest.size() + 11 <= k;
 }
 
-// EncodingMatches checks the public-key operation's result `em` (k bytes)
-// against EMSA-PKCS1-v1_5 (RFC 8017 §9.2) of the item's digest.
-bool EncodingMatches(const RsaBatchItem& item, std::span<const uint8_t> em) {
-  const std::span<const uint8_t> prefix =
-      item.alg == HashAlg::kSha256 ? std::span<const uint8_t>(kSha256Prefix)
-                                   : std::span<const uint8_t>(kSha1Prefix);
-  const size_t t_len = prefix.size() + item.digest.size();
-  const size_t k = em.size();
-  const size_t ps_end = k - t_len - 1;  // index of the 0x00 separator
-  if (em[0] != 0x00 || em[1] != 0x01 || em[ps_end] != 0x00) return false;
-  static constexpr auto kOnes = [] {
-    std::array<uint8_t, RsaBatchKey::kMaxModulusBytes> ones{};
-    ones.fill(0xff);
-    return ones;
-  }();
-  if (std::memcmp(em.data() + 2, kOnes.data(), ps_end - 2) != 0) return false;
-  return std::equal(prefix.begin(), prefix.end(), em.begin() + ps_end + 1) &&
-         std::equal(item.digest.begin(), item.digest.end(),
-                    em.begin() + ps_end + 1 + prefix.size());
+// Prefix returns the DigestInfo prefix of `alg` (SHA-256 or SHA-1).
+std::span<const uint8_t> Prefix(HashAlg alg) {
+  return alg == HashAlg::kSha256 ? std::span<const uint8_t>(kSha256Prefix)
+                                 : std::span<const uint8_t>(kSha1Prefix);
+}
+
+// EncodeEm writes EMSA-PKCS1-v1_5 (RFC 8017 §9.2) of `digest` under `alg`
+// to `em` (k bytes, room for it checked by PreChecks):
+// 0x00 0x01 0xff.. 0x00 DigestInfo digest.
+void EncodeEm(HashAlg alg, std::span<const uint8_t> digest,
+              std::span<uint8_t> em) {
+  const std::span<const uint8_t> prefix = Prefix(alg);
+  const size_t t_len = prefix.size() + digest.size();
+  const size_t ps_end = em.size() - t_len - 1;  // the 0x00 separator
+  em[0] = 0x00;
+  em[1] = 0x01;
+  std::fill(em.begin() + 2, em.begin() + ps_end, uint8_t{0xff});
+  em[ps_end] = 0x00;
+  std::copy(prefix.begin(), prefix.end(), em.begin() + ps_end + 1);
+  std::copy(digest.begin(), digest.end(),
+            em.begin() + ps_end + 1 + prefix.size());
+}
+
+// EncodingMatches checks the public-key operation's result (normalized
+// limbs, below n) against EMSA-PKCS1-v1_5 of the item's digest. For a
+// digest of its algorithm's size the encoding is the key's em_sha256 /
+// em_sha1 with the digest's limbs added, compared limb by limb; any other
+// size goes through bytes (`em`: k bytes of scratch).
+bool EncodingMatches(const RsaBatchItem& item, const uint64_t* result,
+                     std::span<uint8_t> em) {
+  const RsaBatchKey& key = *item.key;
+  const bool sha256 = item.alg == HashAlg::kSha256;
+  if (item.digest.size() ==
+      DigestSize(sha256 ? HashAlg::kSha256 : HashAlg::kSha1)) {
+    const uint64_t* base = sha256 ? key.em_sha256.data() : key.em_sha1.data();
+    const int digest_limbs =
+        static_cast<int>((8 * item.digest.size() + kLimbBits - 1) / kLimbBits);
+    uint64_t digest[RsaBatchKey::kMaxLimbs];
+    BytesToLimbs(item.digest, digest_limbs, digest);
+    for (int j = 0; j < digest_limbs; ++j) {
+      if (result[j] != (base[j] | digest[j])) return false;
+    }
+    return std::equal(result + digest_limbs, result + key.limbs,
+                      base + digest_limbs);
+  }
+  LimbsToBytes(result, em);
+  uint8_t want[RsaBatchKey::kMaxModulusBytes];
+  const std::span<uint8_t> want_em(want, em.size());
+  EncodeEm(item.alg, item.digest, want_em);
+  return std::equal(em.begin(), em.end(), want_em.begin());
 }
 
 // Scratch for one group of up to kRsaBatchLanes items.
@@ -202,9 +233,9 @@ void RunGroup(RsaBatchKernel kernel, int limbs,
   for (size_t l = 0; l < count; ++l) {
     const RsaBatchItem& item = items[index[l]];
     SubtractIfNotBelow(buf->out[l], item.key->n.data(), limbs);
-    std::span<uint8_t> em(buf->em, item.key->modulus_bytes);
-    LimbsToBytes(buf->out[l], em);
-    out[index[l]] = EncodingMatches(item, em);
+    out[index[l]] =
+        EncodingMatches(item, buf->out[l],
+                        std::span<uint8_t>(buf->em, item.key->modulus_bytes));
   }
 }
 
@@ -242,6 +273,19 @@ std::optional<RsaBatchKey> RsaBatchKey::Make(
     return std::nullopt;
   }
   BytesToLimbs(rr_bytes, limbs, key.rr.data());
+  // The encodings of all-zero digests, when they fit (PreChecks refuses
+  // the items they would be for otherwise).
+  const uint8_t zeros[32] = {};
+  uint8_t em[kMaxModulusBytes];
+  const std::span<uint8_t> em_bytes(em, key.modulus_bytes);
+  for (HashAlg alg : {HashAlg::kSha256, HashAlg::kSha1}) {
+    const size_t digest_size = DigestSize(alg);
+    if (Prefix(alg).size() + digest_size + 11 > key.modulus_bytes) continue;
+    EncodeEm(alg, std::span<const uint8_t>(zeros, digest_size), em_bytes);
+    BytesToLimbs(
+        em_bytes, limbs,
+        alg == HashAlg::kSha256 ? key.em_sha256.data() : key.em_sha1.data());
+  }
   return key;
 }
 

@@ -44,6 +44,11 @@ struct RsaBatchKey {
   std::array<uint64_t, kMaxLimbs> n{};   // modulus, little-endian limbs
   std::array<uint64_t, kMaxLimbs> rr{};  // R^2 mod n
   std::array<uint8_t, kMaxModulusBytes> modulus_be{};  // first k bytes used
+  // EMSA-PKCS1-v1_5 (RFC 8017 §9.2) of an all-zero SHA-256 and SHA-1 digest
+  // in k bytes, as limbs: a valid signature's result is this with the
+  // digest's bits in its low 256 (160) bits.
+  std::array<uint64_t, kMaxLimbs> em_sha256{};
+  std::array<uint64_t, kMaxLimbs> em_sha1{};
 };
 
 // RsaBatchItem is one signature check: `signature` over the precomputed
