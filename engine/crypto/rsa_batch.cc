@@ -137,6 +137,12 @@ struct BnCtxFree {
   void operator()(BN_CTX* c) const { BN_CTX_free(c); }
 };
 
+// Prefix returns the DigestInfo prefix of `alg` (SHA-256 or SHA-1).
+std::span<const uint8_t> Prefix(HashAlg alg) {
+  return alg == HashAlg::kSha256 ? std::span<const uint8_t>(kSha256Prefix)
+                                 : std::span<const uint8_t>(kSha1Prefix);
+}
+
 // PreChecks makes OpenSSL's checks around the public-key operation that do
 // not need its result: signature length (RSA_verify), s < n
 // (rsa_ossl_public_decrypt), and room for the encoding with 8 bytes of
@@ -148,15 +154,7 @@ bool PreChecks(const RsaBatchItem& item) {
   if (std::memcmp(item.signature.data(), key.modulus_be.data(), k) >= 0) {
     return false;
   }
-  const size_t prefix = item.alg == HashAlg::kSha256 ? sizeof(kSha256Prefix)
-                                                     : sizeof(kSha1Prefix);
-  return prefix + item.digest.size() + 11 <= k;
-}
-
-// Prefix returns the DigestInfo prefix of `alg` (SHA-256 or SHA-1).
-std::span<const uint8_t> Prefix(HashAlg alg) {
-  return alg == HashAlg::kSha256 ? std::span<const uint8_t>(kSha256Prefix)
-                                 : std::span<const uint8_t>(kSha1Prefix);
+  return Prefix(item.alg).size() + item.digest.size() + 11 <= k;
 }
 
 // EncodeEm writes EMSA-PKCS1-v1_5 (RFC 8017 §9.2) of `digest` under `alg`
