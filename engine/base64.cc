@@ -10,15 +10,9 @@
 namespace dkimbatch::engine {
 
 bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
-  switch (simd::ActiveSimdLevel()) {
-    case simd::SimdLevel::kAvx512:
-      return internal::Base64DecodeAvx512(text, out);
-    case simd::SimdLevel::kAvx2:
-      return internal::Base64DecodeAvx2(text, out);
-    case simd::SimdLevel::kScalar:
-      break;
-  }
-  return internal::Base64DecodeScalar(text, out);
+  return simd::ForLevel(simd::ActiveSimdLevel(), internal::Base64DecodeAvx512,
+                        internal::Base64DecodeAvx2,
+                        internal::Base64DecodeScalar)(text, out);
 }
 
 }  // namespace dkimbatch::engine

@@ -13,15 +13,10 @@ namespace dkimbatch::engine {
 
 uint64_t CanonicalizeBody(Canon canon, std::string_view body, uint64_t limit,
                           ByteSink* sink) {
-  switch (simd::ActiveSimdLevel()) {
-    case simd::SimdLevel::kAvx512:
-      return internal::CanonicalizeBodyAvx512(canon, body, limit, sink);
-    case simd::SimdLevel::kAvx2:
-      return internal::CanonicalizeBodyAvx2(canon, body, limit, sink);
-    case simd::SimdLevel::kScalar:
-      break;
-  }
-  return internal::CanonicalizeBodyScalar(canon, body, limit, sink);
+  return simd::ForLevel(
+      simd::ActiveSimdLevel(), internal::CanonicalizeBodyAvx512,
+      internal::CanonicalizeBodyAvx2,
+      internal::CanonicalizeBodyScalar)(canon, body, limit, sink);
 }
 
 namespace internal {

@@ -16,17 +16,10 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw,
     internal::AppendSimpleHeader(raw, with_final_crlf, out);
     return;
   }
-  switch (simd::ActiveSimdLevel()) {
-    case simd::SimdLevel::kAvx512:
-      internal::AppendRelaxedHeaderAvx512(raw, with_final_crlf, out);
-      return;
-    case simd::SimdLevel::kAvx2:
-      internal::AppendRelaxedHeaderAvx2(raw, with_final_crlf, out);
-      return;
-    case simd::SimdLevel::kScalar:
-      break;
-  }
-  internal::AppendRelaxedHeaderScalar(raw, with_final_crlf, out);
+  simd::ForLevel(simd::ActiveSimdLevel(), internal::AppendRelaxedHeaderAvx512,
+                 internal::AppendRelaxedHeaderAvx2,
+                 internal::AppendRelaxedHeaderScalar)(raw, with_final_crlf,
+                                                      out);
 }
 
 }  // namespace dkimbatch::engine

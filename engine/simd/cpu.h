@@ -45,6 +45,21 @@ SimdLevel ActiveSimdLevel();
 // with running kernels: call it at startup, before any thread verifies.
 bool SetSimdLevel(SimdLevel level);
 
+// ForLevel picks a kernel's implementation for `level` among its three: the
+// dispatchers pass ActiveSimdLevel(), the differential tests every level.
+template <typename Fn>
+constexpr Fn ForLevel(SimdLevel level, Fn avx512, Fn avx2, Fn scalar) {
+  switch (level) {
+    case SimdLevel::kAvx512:
+      return avx512;
+    case SimdLevel::kAvx2:
+      return avx2;
+    case SimdLevel::kScalar:
+      break;
+  }
+  return scalar;
+}
+
 }  // namespace dkimbatch::engine::simd
 
 #endif  // DKIMBATCH_ENGINE_SIMD_CPU_H_

@@ -12,40 +12,22 @@ namespace dkimbatch::engine::simd {
 
 size_t FindSubstring(std::string_view haystack, size_t from,
                      std::string_view needle) {
-  switch (ActiveSimdLevel()) {
-    case SimdLevel::kAvx512:
-      return internal::FindSubstringAvx512(haystack, from, needle);
-    case SimdLevel::kAvx2:
-      return internal::FindSubstringAvx2(haystack, from, needle);
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindSubstringScalar(haystack, from, needle);
+  return ForLevel(ActiveSimdLevel(), internal::FindSubstringAvx512,
+                  internal::FindSubstringAvx2,
+                  internal::FindSubstringScalar)(haystack, from, needle);
 }
 
 size_t FindAfterEither(std::string_view haystack, size_t from, char a, char b,
                        std::string_view rest) {
-  switch (ActiveSimdLevel()) {
-    case SimdLevel::kAvx512:
-      return internal::FindAfterEitherAvx512(haystack, from, a, b, rest);
-    case SimdLevel::kAvx2:
-      return internal::FindAfterEitherAvx2(haystack, from, a, b, rest);
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindAfterEitherScalar(haystack, from, a, b, rest);
+  return ForLevel(ActiveSimdLevel(), internal::FindAfterEitherAvx512,
+                  internal::FindAfterEitherAvx2,
+                  internal::FindAfterEitherScalar)(haystack, from, a, b, rest);
 }
 
 size_t FindTagValueStop(std::string_view text, size_t from) {
-  switch (ActiveSimdLevel()) {
-    case SimdLevel::kAvx512:
-      return internal::FindTagValueStopAvx512(text, from);
-    case SimdLevel::kAvx2:
-      return internal::FindTagValueStopAvx2(text, from);
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindTagValueStopScalar(text, from);
+  return ForLevel(ActiveSimdLevel(), internal::FindTagValueStopAvx512,
+                  internal::FindTagValueStopAvx2,
+                  internal::FindTagValueStopScalar)(text, from);
 }
 
 namespace internal {

@@ -27,15 +27,9 @@ using testutil::VectorLevels;
 using DecodeFn = bool (*)(std::string_view, std::vector<uint8_t>*);
 
 DecodeFn DecodeFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::Base64DecodeAvx512;
-    case SimdLevel::kAvx2:
-      return internal::Base64DecodeAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::Base64DecodeScalar;
+  return ForLevel<DecodeFn>(level, internal::Base64DecodeAvx512,
+                            internal::Base64DecodeAvx2,
+                            internal::Base64DecodeScalar);
 }
 
 constexpr std::string_view kAlphabet =

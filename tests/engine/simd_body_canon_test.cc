@@ -30,15 +30,9 @@ using testutil::VectorLevels;
 using BodyFn = uint64_t (*)(Canon, std::string_view, uint64_t, ByteSink*);
 
 BodyFn BodyFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::CanonicalizeBodyAvx512;
-    case SimdLevel::kAvx2:
-      return internal::CanonicalizeBodyAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::CanonicalizeBodyScalar;
+  return ForLevel<BodyFn>(level, internal::CanonicalizeBodyAvx512,
+                          internal::CanonicalizeBodyAvx2,
+                          internal::CanonicalizeBodyScalar);
 }
 
 struct BodyRun {

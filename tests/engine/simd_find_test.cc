@@ -26,15 +26,9 @@ using testutil::VectorLevels;
 using FindFn = size_t (*)(std::string_view, size_t, std::string_view);
 
 FindFn FindFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::FindSubstringAvx512;
-    case SimdLevel::kAvx2:
-      return internal::FindSubstringAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindSubstringScalar;
+  return ForLevel<FindFn>(level, internal::FindSubstringAvx512,
+                          internal::FindSubstringAvx2,
+                          internal::FindSubstringScalar);
 }
 
 const std::vector<std::string_view> kNeedles = {"\nFrom ", ">From ", "\n\n",
@@ -44,15 +38,9 @@ using EitherFn = size_t (*)(std::string_view, size_t, char, char,
                             std::string_view);
 
 EitherFn EitherFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::FindAfterEitherAvx512;
-    case SimdLevel::kAvx2:
-      return internal::FindAfterEitherAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindAfterEitherScalar;
+  return ForLevel<EitherFn>(level, internal::FindAfterEitherAvx512,
+                            internal::FindAfterEitherAvx2,
+                            internal::FindAfterEitherScalar);
 }
 
 struct EitherCase {
@@ -185,15 +173,9 @@ TEST(SimdFind, LongHaystack) {
 using StopFn = size_t (*)(std::string_view, size_t);
 
 StopFn StopFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::FindTagValueStopAvx512;
-    case SimdLevel::kAvx2:
-      return internal::FindTagValueStopAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::FindTagValueStopScalar;
+  return ForLevel<StopFn>(level, internal::FindTagValueStopAvx512,
+                          internal::FindTagValueStopAvx2,
+                          internal::FindTagValueStopScalar);
 }
 
 // IsStop is the definition: ';', DEL, or a control other than SP, HTAB, CR

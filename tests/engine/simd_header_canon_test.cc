@@ -28,15 +28,9 @@ using testutil::VectorLevels;
 using HeaderFn = void (*)(std::string_view, bool, std::string*);
 
 HeaderFn RelaxedFnFor(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kAvx512:
-      return internal::AppendRelaxedHeaderAvx512;
-    case SimdLevel::kAvx2:
-      return internal::AppendRelaxedHeaderAvx2;
-    case SimdLevel::kScalar:
-      break;
-  }
-  return internal::AppendRelaxedHeaderScalar;
+  return ForLevel<HeaderFn>(level, internal::AppendRelaxedHeaderAvx512,
+                            internal::AppendRelaxedHeaderAvx2,
+                            internal::AppendRelaxedHeaderScalar);
 }
 
 // ExpectSameAsScalar compares every vector level with scalar on `raw`, with
