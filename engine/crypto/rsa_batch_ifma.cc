@@ -269,6 +269,7 @@ DKB_TARGET_IFMA void Pow65537(std::span<const RsaLane> lanes) {
   alignas(64) uint64_t rr[L][kLanes];
   alignas(64) uint64_t s[L][kLanes];
   alignas(64) uint64_t x[L][kLanes];
+  alignas(64) uint64_t result[L][kLanes];  // also every other square
   alignas(64) uint64_t k0[kLanes];
   for (int l = 0; l < kLanes; ++l) {
     const RsaLane& lane =
@@ -287,20 +288,19 @@ DKB_TARGET_IFMA void Pow65537(std::span<const RsaLane> lanes) {
   V* xv = reinterpret_cast<V*>(x);
   const V k0v = W::Load(k0);
 
-  V tmp[L];
+  V* rv = reinterpret_cast<V*>(result);
 
   // x = s R mod n (Montgomery form), then x = s^65536 R by 16 squarings,
   // then one multiplication by plain s: s^65536 R s R^-1 = s^65537.
   MontMul<W, L, false>(sv, reinterpret_cast<const V*>(rr), nv, k0v, xv);
   for (int i = 0; i < 16; i += 2) {
-    MontMul<W, L, true>(xv, xv, nv, k0v, tmp);
-    MontMul<W, L, true>(tmp, tmp, nv, k0v, xv);
+    MontMul<W, L, true>(xv, xv, nv, k0v, rv);
+    MontMul<W, L, true>(rv, rv, nv, k0v, xv);
   }
-  MontMul<W, L, false>(xv, sv, nv, k0v, tmp);
-  for (int j = 0; j < L; ++j) xv[j] = tmp[j];
+  MontMul<W, L, false>(xv, sv, nv, k0v, rv);
 
   for (size_t l = 0; l < lanes.size(); ++l) {
-    for (int j = 0; j < L; ++j) lanes[l].out[j] = x[j][l];
+    for (int j = 0; j < L; ++j) lanes[l].out[j] = result[j][l];
   }
 }
 
