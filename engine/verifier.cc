@@ -129,7 +129,7 @@ void Verifier::VerifyDeferred(std::string_view text, Verdict* out) {
     pending_.resize(pending);
     queue_.Truncate(queued);
     hash_jobs_.resize(jobs);
-    hash_arena_.resize(arena);
+    hash_arena_.Truncate(arena);
     pending_bytes_.resize(bytes);
     throw;
   }
@@ -185,9 +185,7 @@ void Verifier::Flush() {
   hash_jobs_.clear();
   pending_bytes_.clear();
   // A hostile batch's arena is given back; a usual one is kept.
-  if (hash_arena_.capacity() > 2 * kMaxDeferredBytes) {
-    std::string().swap(hash_arena_);
-  }
+  if (hash_arena_.capacity() > 2 * kMaxDeferredBytes) hash_arena_.Release();
   hash_arena_.clear();
 }
 
@@ -359,8 +357,8 @@ uint64_t Verifier::BodyHash(Canon canon, HashAlg hash, uint64_t limit,
   c.len = DigestSize(hash);
   if (defer) {
     const size_t offset = hash_arena_.size();
-    StringSink sink(&hash_arena_);
-    c.canonical_length = CanonicalizeBody(canon, message_.body, limit, &sink);
+    c.canonical_length =
+        CanonicalizeBody(canon, message_.body, limit, &hash_arena_);
     c.job = AddHashJob(offset);
     std::memset(c.digest, 0, sizeof c.digest);
   } else {
@@ -472,18 +470,16 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
 
   // Header hash (§5.4.2): each h= name takes the next instance from the
   // bottom; names with no instance left contribute nothing. Deferred, the
-  // data goes straight to the hash arena.
-  std::string& header_data = defer_hashes ? hash_arena_ : header_data_;
-  const size_t header_offset = defer_hashes ? hash_arena_.size() : 0;
-  if (!defer_hashes) header_data_.clear();
+  // data is then copied to the hash arena.
+  header_data_.clear();
   AppendSignedHeaders(message_, sig.signed_headers, sig.header_canon,
-                      field_index, &header_data);
+                      field_index, &header_data_);
   // The signature field itself with the b= value (and its FWS) removed.
   const size_t value_offset =
       static_cast<size_t>(field.value.data() - field.raw.data());
   own_field_.assign(field.raw.substr(0, value_offset + sig.b_tag->value_begin));
   own_field_.append(field.raw.substr(value_offset + sig.b_tag->value_end));
-  AppendCanonicalHeader(sig.header_canon, own_field_, false, &header_data);
+  AppendCanonicalHeader(sig.header_canon, own_field_, false, &header_data_);
 
   bool ok = true;
   const bool ed25519 = sig.algorithm == Algorithm::kEd25519Sha256;
@@ -493,6 +489,8 @@ void Verifier::VerifyOne(const HeaderField& field, size_t field_index,
     // Provisionally valid: Flush() turns a failed check into
     // body_hash_mismatch or signature_mismatch, which take precedence over
     // the policy below.
+    const size_t header_offset = hash_arena_.size();
+    hash_arena_.Write(header_data_);
     CheckLater(v, public_key, hash, body_job, AddHashJob(header_offset), {});
   } else {
     uint8_t header_hash[kMaxDigestSize];

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/canon/byte_arena.h"
 #include "engine/canon/canon_mode.h"
 #include "engine/crypto/digest.h"
 #include "engine/crypto/public_key.h"
@@ -160,7 +161,7 @@ class Verifier {
   bool defer_hashes_ = false;         // for the current message
   VerifyQueue queue_;
   std::vector<Pending> pending_;
-  std::string hash_arena_;  // canonical bodies and header data, back to back
+  ByteArena hash_arena_;  // canonical bodies and header data, back to back
   std::vector<HashJob> hash_jobs_;
   std::vector<Sha256Job> sha_jobs_;
   std::vector<uint8_t> pending_bytes_;

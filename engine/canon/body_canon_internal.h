@@ -45,18 +45,21 @@ struct BodyExtent {
 // the last line with content.
 BodyExtent FindBodyExtent(Canon canon, std::string_view body);
 
-// BodyOutput streams canonical bytes to a ByteSink through a fixed buffer
-// (no allocation), honouring l= and counting every canonical byte. Kernels
-// write at cursor() directly, with up to kSlack bytes of overrun past what
-// they keep; long unchanged spans of the input go to the sink without a
-// copy (Append).
+// BodyOutput streams canonical bytes to a ByteSink, honouring l= and
+// counting every canonical byte. Kernels write at cursor() directly, with up
+// to kSlack bytes of overrun past what they keep. A sink with a window (the
+// verifier's hash arena) is written in place; any other goes through a
+// fixed buffer (no allocation), and long unchanged spans of the input go to
+// it without a copy (Append).
 class BodyOutput {
  public:
   static constexpr size_t kCapacity = 8192;
   static constexpr size_t kSlack = 256;
   static constexpr size_t kDirect = 2048;
 
-  BodyOutput(ByteSink* sink, uint64_t limit) : sink_(sink), limit_(limit) {}
+  BodyOutput(ByteSink* sink, uint64_t limit) : sink_(sink), limit_(limit) {
+    Open(kCapacity);
+  }
   BodyOutput(const BodyOutput&) = delete;
   BodyOutput& operator=(const BodyOutput&) = delete;
 
@@ -65,36 +68,60 @@ class BodyOutput {
   char* cursor() const { return cursor_; }
   void set_cursor(char* cursor) { cursor_ = cursor; }
 
-  // MakeRoom flushes unless kSlack bytes are free at cursor().
+  // MakeRoom makes sure kSlack bytes are free at cursor().
   void MakeRoom() {
-    if (static_cast<size_t>(buf_ + kCapacity - cursor_) < kSlack) Flush();
+    if (static_cast<size_t>(end_ - cursor_) < kSlack) {
+      Flush();
+      Open(kCapacity);
+    }
   }
 
-  // Append emits `bytes` after what is buffered: copied when short, else
-  // written to the sink straight from the input.
+  // Append emits `bytes` after what is written so far.
   void Append(std::string_view bytes) {
     if (bytes.empty()) return;
-    if (bytes.size() >= kDirect) {
+    if (!window_ && bytes.size() >= kDirect) {
       Flush();
       Emit(bytes);
       return;
     }
-    if (bytes.size() > static_cast<size_t>(buf_ + kCapacity - cursor_)) {
+    if (bytes.size() > static_cast<size_t>(end_ - cursor_)) {
       Flush();
+      Open(std::max(kCapacity, bytes.size() + kSlack));
     }
     std::memcpy(cursor_, bytes.data(), bytes.size());
     cursor_ += bytes.size();
   }
 
+  // Flush hands what is written to the sink; MakeRoom or Append opens
+  // room again.
   void Flush() {
-    Emit(std::string_view(buf_, static_cast<size_t>(cursor_ - buf_)));
-    cursor_ = buf_;
+    const size_t n = static_cast<size_t>(cursor_ - begin_);
+    if (window_) {
+      total_ += n;
+      const uint64_t keep =
+          written_ >= limit_ ? 0 : std::min<uint64_t>(n, limit_ - written_);
+      written_ += keep;
+      sink_->Commit(static_cast<size_t>(keep));
+      begin_ = cursor_ = end_ = nullptr;
+    } else {
+      Emit(std::string_view(buf_, n));
+      cursor_ = buf_;
+    }
   }
 
   // total returns the number of canonical bytes emitted (flushed) so far.
   uint64_t total() const { return total_; }
 
  private:
+  // Open starts room for at least `min` bytes at cursor(): a window of the
+  // sink if it has one, else the buffer (min is at most kCapacity then).
+  void Open(size_t min) {
+    char* window = sink_->Window(min);
+    window_ = window != nullptr;
+    begin_ = cursor_ = window_ ? window : buf_;
+    end_ = window_ ? window + min : buf_ + kCapacity;
+  }
+
   void Emit(std::string_view bytes) {
     total_ += bytes.size();
     if (written_ >= limit_ || bytes.empty()) return;
@@ -108,8 +135,11 @@ class BodyOutput {
   uint64_t limit_;
   uint64_t written_ = 0;
   uint64_t total_ = 0;
+  bool window_ = false;
+  char* begin_ = nullptr;
+  char* cursor_ = nullptr;
+  char* end_ = nullptr;
   alignas(64) char buf_[kCapacity];
-  char* cursor_ = buf_;
 };
 
 }  // namespace dkimbatch::engine::internal

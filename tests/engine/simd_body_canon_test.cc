@@ -6,7 +6,8 @@
 // LF without CR, 1 MB lines, trailing empty lines, patterns placed at every
 // offset 0..200 so that the kernels' 64-byte block edges and their
 // 128-byte tail fall inside CRLF pairs and WSP runs), each at several l=
-// limits. Any difference in the bytes written or the length returned fails.
+// limits. Any difference in the bytes written or the length returned fails,
+// through a plain sink or in place in a ByteArena.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 
 #include "engine/canon/body_canon.h"
 #include "engine/canon/body_canon_internal.h"
+#include "engine/canon/byte_arena.h"
 #include "engine/simd/cpu.h"
 #include "gtest/gtest.h"
 #include "tests/engine/simd_test_util.h"
@@ -35,9 +37,14 @@ BodyFn BodyFnFor(SimdLevel level) {
                           internal::CanonicalizeBodyScalar);
 }
 
+// A run's output through a plain sink (the buffered path) and, appended
+// after other bytes, through a ByteArena (the in-place path); both must
+// agree with the reference's.
 struct BodyRun {
   std::string bytes;
   uint64_t total = 0;
+  std::string arena_bytes;
+  uint64_t arena_total = 0;
   bool operator==(const BodyRun&) const = default;
 };
 
@@ -46,6 +53,14 @@ BodyRun RunBody(BodyFn fn, Canon canon, std::string_view body, uint64_t limit) {
   BodyRun r;
   r.total = fn(canon, body, limit, &sink);
   r.bytes = std::move(sink.all);
+  constexpr std::string_view kBefore = "bytes before";
+  ByteArena arena;
+  arena.Write(kBefore);
+  r.arena_total = fn(canon, body, limit, &arena);
+  const std::string_view all(arena.data(), arena.size());
+  r.arena_bytes = all.substr(0, kBefore.size()) == kBefore
+                      ? std::string(all.substr(kBefore.size()))
+                      : "(the bytes before were overwritten)";
   return r;
 }
 
@@ -78,16 +93,25 @@ bool ExpectSameAsScalar(std::string_view body, std::string_view label,
                 : RunBody(internal::CanonicalizeBodyScalar, canon, body, limit);
         const BodyRun got = RunBody(BodyFnFor(level), canon, body, limit);
         if (got == expected) continue;
-        const size_t at = FirstDifference(got.bytes, expected.bytes);
+        // Show the path that differs: the plain sink's, else the arena's.
+        const bool plain =
+            got.bytes != expected.bytes || got.total != expected.total;
+        const std::string& want_bytes =
+            plain ? expected.bytes : expected.arena_bytes;
+        const std::string& got_bytes = plain ? got.bytes : got.arena_bytes;
+        const size_t at = FirstDifference(got_bytes, want_bytes);
         ADD_FAILURE() << simd::SimdLevelName(level) << " "
                       << (canon == Canon::kSimple ? "simple" : "relaxed")
+                      << (plain ? "" : " (in a ByteArena)")
                       << " differs from scalar on " << label << ", limit "
                       << limit << "\n  body:   " << Printable(body)
-                      << "\n  want:   total " << expected.total << " "
-                      << Printable(std::string_view(expected.bytes)
+                      << "\n  want:   total "
+                      << (plain ? expected.total : expected.arena_total) << " "
+                      << Printable(std::string_view(want_bytes)
                                        .substr(at > 20 ? at - 20 : 0, 80))
-                      << "\n  got:    total " << got.total << " "
-                      << Printable(std::string_view(got.bytes).substr(
+                      << "\n  got:    total "
+                      << (plain ? got.total : got.arena_total) << " "
+                      << Printable(std::string_view(got_bytes).substr(
                              at > 20 ? at - 20 : 0, 80))
                       << "\n  (first difference at output byte " << at << ")";
         return false;
@@ -357,6 +381,9 @@ TEST(SimdBodyCanon, LimitsInsideUncopiedSpans) {
         ASSERT_EQ(got.total, want.total) << limit;
         ASSERT_TRUE(got.bytes == want.bytes)
             << simd::SimdLevelName(level) << " limit " << limit;
+        ASSERT_EQ(got.arena_total, want.total) << limit;
+        ASSERT_TRUE(got.arena_bytes == want.bytes)
+            << simd::SimdLevelName(level) << " in a ByteArena, limit " << limit;
       }
     }
   }
