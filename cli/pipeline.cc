@@ -21,6 +21,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -86,6 +87,9 @@ struct Worker {
   std::string unquoted;
 };
 
+// Messages in the first batch (see `read` below).
+constexpr size_t kFirstBatchMessages = 16;
+
 // Past this size the un-quoting buffer is given back after use, so one huge
 // message does not pin its size for the rest of the run.
 constexpr size_t kMaxKeptBuffer = 4 << 20;
@@ -124,6 +128,12 @@ void Prefetch(std::string_view bytes) {
 
 }  // namespace
 
+void StartWorkers(int threads) {
+  // An enqueued task is run by a worker thread, never waited for by the
+  // caller: each one makes the pool start a worker without blocking.
+  for (int i = 1; i < threads; ++i) tbb::this_task_arena::enqueue([] {});
+}
+
 RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
                    const engine::VerifyOptions& verify_options,
                    const PipelineOptions& options, std::FILE* out) {
@@ -140,6 +150,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   });
   BatchPool pool;
   bool done = false;
+  bool first_batch = true;
 
   // 1. read (serial, in order): fill a batch with the next messages.
   auto read = [&](tbb::flow_control& fc) -> Batch* {
@@ -148,9 +159,14 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       return nullptr;
     }
     Batch* batch = pool.Get();
+    // The first batch is small, so that the other threads have batches to
+    // take while its first pass over the archive is still running.
+    const size_t limit = first_batch ? std::min<size_t>(options.batch_messages,
+                                                        kFirstBatchMessages)
+                                     : options.batch_messages;
+    first_batch = false;
     size_t bytes = 0;
-    while (batch->size < options.batch_messages &&
-           bytes < options.batch_bytes) {
+    while (batch->size < limit && bytes < options.batch_bytes) {
       if (batch->size == batch->messages.size()) batch->messages.emplace_back();
       io::RawMessage& msg = batch->messages[batch->size];
       if (!reader->Next(&msg)) {

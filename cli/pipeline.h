@@ -36,6 +36,12 @@ struct RunStats {
   bool write_failed = false;
 };
 
+// StartWorkers has the thread pool start the worker threads of a run with
+// `threads` threads now, in the background, so that they are up when
+// RunVerify begins; the caller goes on (loading keys) meanwhile. Optional:
+// RunVerify starts them itself otherwise, a few milliseconds later.
+void StartWorkers(int threads);
+
 // RunVerify reads every message from `reader`, verifies it against `keys`
 // and writes one verdict line per message to `out`, in input order.
 RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,

@@ -316,6 +316,7 @@ int RunVerifyCommand(int argc, char** argv) {
     return UsageError("--resume needs --out FILE");
   }
 
+  StartWorkers(pipeline.threads);
   engine::KeyStore keys;
   if (!keys_path.empty()) {
     io::KeyCacheStats key_stats;
