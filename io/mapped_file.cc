@@ -37,6 +37,9 @@ constexpr size_t kMaxNamedStreamBytes = size_t{1} << 30;
 
 constexpr size_t kUnlimited = std::numeric_limits<size_t>::max();
 
+// ReleaseBefore gives pages back this many bytes at a time at least.
+constexpr size_t kReleaseStep = size_t{32} << 20;
+
 // FdCloser closes a descriptor on scope exit.
 class FdCloser {
  public:
@@ -345,7 +348,10 @@ void MappedFile::ReleaseBefore(size_t offset) const {
   const char* base = static_cast<const char*>(map_);
   size_t end = static_cast<size_t>(data_.data() + offset - base);
   end -= end % PageSize();
-  if (end <= released_) return;
+  // In steps of at least kReleaseStep: each call makes the kernel flush the
+  // TLBs of every CPU running one of this process's threads, and these
+  // interrupts are costly in a virtual machine.
+  if (end <= released_ || end - released_ < kReleaseStep) return;
   // Advice only: on failure the pages merely stay resident.
   ::madvise(const_cast<char*>(base) + released_, end - released_,
             MADV_DONTNEED);

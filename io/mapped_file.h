@@ -49,8 +49,10 @@ class MappedFile {
   // ReleaseBefore tells the kernel that the bytes of data() before `offset`
   // are done with: their pages leave this process's resident set (they stay
   // in the page cache, and fault back in, unchanged, if read again). This
-  // keeps memory flat while a large archive streams through. A no-op unless
-  // the data is a file mapping. Call it from one thread at a time.
+  // keeps memory flat while a large archive streams through. Pages go in
+  // steps of 32 MiB at least (each step interrupts the other threads' CPUs
+  // to flush their TLBs), so up to that much more stays resident. A no-op
+  // unless the data is a file mapping. Call it from one thread at a time.
   void ReleaseBefore(size_t offset) const;
 
   // ReadAhead asks the kernel to start reading the pages of data() from
