@@ -121,11 +121,15 @@ bool ParseMessage(std::string_view text, Message* out, size_t max_fields) {
   out->headers.clear();
   out->body = {};
   HeaderCursor cursor(text);
-  HeaderField field;
-  while (cursor.Next(&field)) {
-    if (out->headers.size() >= max_fields) return false;
-    out->headers.push_back(field);
+  // Each field is written in place: a field built on the stack and then
+  // copied is read back 16 bytes at a time before its 8-byte stores land.
+  while (cursor.Next(&out->headers.emplace_back())) {
+    if (out->headers.size() > max_fields) {
+      out->headers.pop_back();
+      return false;
+    }
   }
+  out->headers.pop_back();  // the slot Next did not fill
   out->body = cursor.body();
   return true;
 }

@@ -58,7 +58,7 @@ bool SplitColonList(std::string_view text, Out* out) {
         pos, colon == std::string_view::npos ? std::string_view::npos
                                              : colon - pos));
     if (item.empty()) return false;
-    out->push_back(item);
+    out->emplace_back(item.data(), item.size());  // in place, as in ParseTags
     if (colon == std::string_view::npos) return true;
     pos = colon + 1;
   }
