@@ -78,9 +78,14 @@ void ReverseBytes(const uint8_t* in, size_t size, uint8_t* out) {
 // BytesToLimbs splits big-endian `be` (at most kMaxModulusBytes + 8 bytes)
 // into `limbs` 52-bit limbs: limb j is the 8-byte word at bit 52 j, shifted.
 void BytesToLimbs(std::span<const uint8_t> be, int limbs, uint64_t* out) {
-  uint8_t le[kLeBytes] = {};
+  uint8_t le[kLeBytes];
   const size_t n = std::min(be.size(), kLeBytes - 8);
   ReverseBytes(be.data() + be.size() - n, n, le);
+  // Only the bytes the limbs read past the number need zeros (zeroing the
+  // whole scratch took longer than the conversion).
+  const size_t read_end = std::min(
+      kLeBytes, size_t{kLimbBits} * static_cast<size_t>(limbs) / 8 + 8);
+  if (read_end > n) std::memset(le + n, 0, read_end - n);
   for (int j = 0; j < limbs; ++j) {
     const size_t bit = size_t{kLimbBits} * static_cast<size_t>(j);
     out[j] = (LoadWord(le + bit / 8) >> (bit % 8)) & kLimbMask;
