@@ -2,8 +2,8 @@
 //
 // Where canonicalized bytes go: a digest (engine/crypto/digest.h) or the
 // verifier's hash arena (canon/byte_arena.h) in verification, a string in
-// tests. Writers hand over chunks of a few KB, so a
-// virtual call per chunk costs nothing measurable.
+// tests. Writers hand over chunks of a few KB, so a virtual call per chunk
+// costs nothing measurable.
 #ifndef DKIMBATCH_ENGINE_CANON_SINK_H_
 #define DKIMBATCH_ENGINE_CANON_SINK_H_
 
