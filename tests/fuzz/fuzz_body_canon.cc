@@ -3,7 +3,8 @@
 // Differential fuzzer for body canonicalization (RFC 6376 §3.4.3, §3.4.4,
 // l= of §3.5): every implementation in kBodyImpls must produce exactly the
 // bytes of the naive reference (tests/engine/reference_canon.h) and report
-// the full canonical length; any difference aborts.
+// the full canonical length, through a plain sink and in place in a
+// ByteArena; any difference aborts.
 //
 // Input: byte 0 picks the algorithm (bit 0) and whether l= applies (bit 1);
 // with l=, bytes 1-2 are its value (little endian); the rest is the body.
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "engine/canon/body_canon.h"
+#include "engine/canon/byte_arena.h"
 #include "engine/canon/sink.h"
 #include "engine/simd/cpu.h"
 #include "tests/engine/reference_canon.h"
@@ -76,6 +78,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    canon == Canon::kRelaxed ? "relaxed" : "simple");
     }
     FUZZ_CHECK(got == want_prefix);
+    FUZZ_CHECK(total == want.size());
+    // In place, after other bytes, as the verifier's hash arena takes it.
+    dkimbatch::engine::ByteArena arena;
+    arena.Write("before");
+    total = impl.canonicalize(canon, body, limit, &arena);
+    const std::string_view in_arena(arena.data(), arena.size());
+    if (in_arena.substr(0, 6) != "before" ||
+        in_arena.substr(6) != want_prefix || total != want.size()) {
+      std::fprintf(stderr, "%s differs from the reference in a ByteArena\n",
+                   impl.name);
+    }
+    FUZZ_CHECK(in_arena.substr(0, 6) == "before");
+    FUZZ_CHECK(in_arena.substr(6) == want_prefix);
     FUZZ_CHECK(total == want.size());
   }
   return 0;
