@@ -38,7 +38,8 @@ class ByteArena final : public ByteSink {
     size_ += bytes.size();
   }
   char* Window(size_t min) override {
-    if (capacity_ - size_ < min) Grow(min);
+    // Never nullptr (which would read as "no window"), even for min 0.
+    if (capacity_ - size_ < min || data_ == nullptr) Grow(min);
     return data_.get() + size_;
   }
   void Commit(size_t n) override { size_ += n; }

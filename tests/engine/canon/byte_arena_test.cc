@@ -66,5 +66,14 @@ TEST(ByteArena, EmptyWriteNeedsNoMemory) {
   EXPECT_EQ(arena.capacity(), 0u);
 }
 
+// A null window means "no window" to a writer (ByteSink), so an arena must
+// never return one, even asked for no room before it has memory.
+TEST(ByteArena, WindowIsNeverNull) {
+  ByteArena arena;
+  EXPECT_NE(arena.Window(0), nullptr);
+  arena.Commit(0);
+  EXPECT_EQ(arena.size(), 0u);
+}
+
 }  // namespace
 }  // namespace dkimbatch::engine
