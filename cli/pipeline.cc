@@ -1,15 +1,19 @@
 // cli/pipeline.cc
 //
 // Stage map of `dkimbatch verify`:
-//   1. read   (serial, in order)  io::InputReader cuts messages out of mapped
-//                                 files into a Batch (bounded by messages and
-//                                 bytes);
+//   1. read   (serial, in order)  io::InputReader fills a Batch: with a chunk
+//                                 of a mapped mbox (about batch_messages
+//                                 messages' worth of bytes, found without
+//                                 reading them), or else with messages it
+//                                 cut out (bounded by messages and bytes);
 //   2. verify (parallel)          one engine::Verifier per worker thread
-//                                 verifies the batch's messages, then runs
-//                                 their RSA checks together (batched, IFMA)
-//                                 and turns each verdict into a line;
-//   3. write  (serial, in order)  the batch's lines go to the output and the
-//                                 run statistics.
+//                                 verifies the batch's messages (cutting a
+//                                 chunk's out one at a time, so each is still
+//                                 in the core's caches when verified), then
+//                                 runs their RSA checks together (batched,
+//                                 IFMA) and turns each verdict into a line;
+//   3. write  (serial, in order)  the lines get their indexes and go to the
+//                                 output; the run statistics.
 // At most 4 x threads batches are in flight, and batches are recycled, so
 // memory stays flat whatever the archive size: once a batch is written, the
 // pages of the mapped mbox before it are released. Output order equals input
@@ -25,6 +29,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -38,14 +44,29 @@
 namespace dkimbatch::cli {
 namespace {
 
+// Where a verdict line's `index` goes: its PATH argument and the position
+// in Batch::lines. The writer numbers the lines, since the verifier does not
+// know how many messages the chunks before its own held.
+struct IndexSlot {
+  size_t arg;
+  size_t at;
+};
+
 // A token: the messages of one batch and, after verification, their verdict
 // lines and counts. Batches are recycled (see BatchPool), so their vectors
-// and strings keep their memory from one batch to the next.
+// and strings keep their memory from one batch to the next. A batch holds
+// either messages the reader cut out (`size` of the `messages` slots) or,
+// `chunked`, a run of mbox messages for the verifier to cut out itself.
 struct Batch {
   std::vector<io::RawMessage> messages;  // slots; the first `size` are used
   size_t size = 0;
+  bool chunked = false;
+  io::MboxChunk chunk;
   std::vector<engine::Verdict> verdicts;  // reused, like `messages`
-  std::string lines;
+  std::vector<uint64_t> offsets;          // chunked: the verdicts' messages'
+  std::string lines;                      // without their indexes
+  std::vector<IndexSlot> index_slots;     // one per line
+  uint64_t bytes = 0;                     // message bytes (as stored)
   uint64_t errors = 0;
   std::array<uint64_t, 7> by_result{};
   std::array<uint64_t, engine::kNumReasons> by_reason{};
@@ -67,7 +88,10 @@ class BatchPool {
     Batch* batch = nullptr;
     if (!free_.try_pop(batch)) batch = new Batch;
     batch->size = 0;
+    batch->chunked = false;
     batch->lines.clear();
+    batch->index_slots.clear();
+    batch->bytes = 0;
     batch->errors = 0;
     batch->by_result.fill(0);
     batch->by_reason.fill(0);
@@ -81,10 +105,12 @@ class BatchPool {
   tbb::concurrent_queue<Batch*> free_;
 };
 
-// Per worker thread: a verifier and a buffer for un-quoted mbox messages.
+// Per worker thread: a verifier, a buffer for un-quoted mbox messages and
+// the last message cut out of a chunk.
 struct Worker {
   engine::Verifier verifier;
   std::string unquoted;
+  io::MboxMessage message;
 };
 
 // Messages in the first batch (see `read` below).
@@ -94,27 +120,41 @@ constexpr size_t kFirstBatchMessages = 16;
 // message does not pin its size for the rest of the run.
 constexpr size_t kMaxKeptBuffer = 4 << 20;
 
-// VerifyOne verifies `msg` into `*out`, its RSA checks deferred to the
-// worker's next Flush() (a message that threw has nothing pending).
-void VerifyOne(Worker& worker, const io::RawMessage& msg,
-               engine::Verdict* out) {
-  if (!msg.error.empty()) {
-    out->dkim = engine::Result::kNone;
-    out->signatures.clear();
-    out->message_id.reset();
-    out->from_domain.reset();
-    out->error = msg.error;
-    return;
-  }
+// At most this many messages of a chunk are verified before their RSA
+// checks run (Verifier::Flush) and their lines are made, so the verdicts
+// held at once stay bounded whatever a chunk holds.
+constexpr size_t kChunkGroup = 1024;
+
+// The smallest chunk (see chunk_target in RunVerify).
+constexpr size_t kMinChunkBytes = 64 << 10;
+
+// VerifyOne verifies the message `get_bytes()` returns into `*out`, its RSA
+// checks deferred to the worker's next Flush() (a message that threw has
+// nothing pending).
+template <typename GetBytes>
+void VerifyOne(Worker& worker, GetBytes get_bytes, engine::Verdict* out) {
   try {
-    worker.verifier.VerifyDeferred(io::ResolveBytes(msg, &worker.unquoted),
-                                   out);
+    worker.verifier.VerifyDeferred(get_bytes(), out);
   } catch (const std::exception& e) {
     *out = engine::Verdict();
     out->error = std::string("internal error: ") + e.what();
   }
   if (worker.unquoted.capacity() > kMaxKeptBuffer) {
     std::string().swap(worker.unquoted);
+  }
+}
+
+// AppendLine adds the verdict line of `verdict` (without its index) and its
+// counts to `batch`.
+void AppendLine(const io::MessageLocation& where, size_t arg,
+                const engine::Verdict& verdict, Batch* batch) {
+  IndexSlot& slot = batch->index_slots.emplace_back();
+  slot.arg = arg;
+  io::AppendVerdictLine(where, verdict, &batch->lines, &slot.at);
+  if (!verdict.error.empty()) ++batch->errors;
+  ++batch->by_result[static_cast<size_t>(verdict.dkim)];
+  for (const engine::SignatureVerdict& sig : verdict.signatures) {
+    ++batch->by_reason[static_cast<size_t>(sig.reason)];
   }
 }
 
@@ -146,11 +186,35 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   tbb::enumerable_thread_specific<Worker> workers([&] {
-    return Worker{engine::Verifier(keys, verify_options), {}};
+    return Worker{engine::Verifier(keys, verify_options), {}, {}};
   });
   BatchPool pool;
   bool done = false;
   bool first_batch = true;
+  // Message bytes and count of the batches seen so far (when read for
+  // batches of messages, when written for chunks), in all and of the last
+  // one: for chunk_target.
+  std::atomic<uint64_t> seen_bytes{0}, seen_messages{0};
+  std::atomic<uint64_t> last_bytes{0}, last_messages{0};
+  // The lines' indexes: the writer's PATH argument and its next index (an
+  // input that --resume read past is continued).
+  size_t index_arg = reader->current_arg();
+  uint64_t next_index = reader->next_index();
+  std::string output;  // a batch's lines with their indexes
+
+  // chunk_target is the size of the next mbox chunk: about batch_messages
+  // messages as large as the average so far, or the last batch's if that is
+  // smaller (a run of small messages does not make a chunk of many lines).
+  auto chunk_target = [&]() -> size_t {
+    const uint64_t messages = seen_messages.load(std::memory_order_relaxed);
+    const uint64_t last = last_messages.load(std::memory_order_relaxed);
+    if (messages == 0 || last == 0) return options.batch_bytes;
+    const uint64_t average =
+        std::min(seen_bytes.load(std::memory_order_relaxed) / messages,
+                 last_bytes.load(std::memory_order_relaxed) / last);
+    return std::clamp<size_t>(average * options.batch_messages, kMinChunkBytes,
+                              std::max(options.batch_bytes, kMinChunkBytes));
+  };
 
   // 1. read (serial, in order): fill a batch with the next messages.
   auto read = [&](tbb::flow_control& fc) -> Batch* {
@@ -159,6 +223,13 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       return nullptr;
     }
     Batch* batch = pool.Get();
+    if (!first_batch && options.mbox_chunks &&
+        reader->NextChunk(chunk_target(), &batch->chunk)) {
+      batch->chunked = true;
+      return batch;
+    }
+    batch->chunk.file.reset();  // no mapping held for nothing
+    batch->chunk.source.reset();
     // The first batch is small, so that the other threads have batches to
     // take while its first pass over the archive is still running.
     const size_t limit = first_batch ? std::min<size_t>(options.batch_messages,
@@ -181,12 +252,16 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       fc.stop();
       return nullptr;
     }
+    batch->bytes = bytes;
+    seen_messages.fetch_add(batch->size, std::memory_order_relaxed);
+    seen_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    last_messages.store(batch->size, std::memory_order_relaxed);
+    last_bytes.store(bytes, std::memory_order_relaxed);
     return batch;
   };
 
   // 2. verify (parallel): verdict lines and counts for the whole batch.
-  auto verify = [&](Batch* batch) -> Batch* {
-    Worker& worker = workers.local();
+  auto verify_messages = [&](Worker& worker, Batch* batch) {
     if (batch->verdicts.size() < batch->size) {
       batch->verdicts.resize(batch->size);
     }
@@ -194,7 +269,19 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     // kernel call (engine/crypto/rsa_batch.h).
     for (size_t k = 0; k < batch->size; ++k) {
       if (k + 1 < batch->size) Prefetch(batch->messages[k + 1].bytes);
-      VerifyOne(worker, batch->messages[k], &batch->verdicts[k]);
+      const io::RawMessage& msg = batch->messages[k];
+      engine::Verdict* verdict = &batch->verdicts[k];
+      if (!msg.error.empty()) {
+        verdict->dkim = engine::Result::kNone;
+        verdict->signatures.clear();
+        verdict->message_id.reset();
+        verdict->from_domain.reset();
+        verdict->error = msg.error;
+        continue;
+      }
+      VerifyOne(
+          worker, [&] { return io::ResolveBytes(msg, &worker.unquoted); },
+          verdict);
     }
     worker.verifier.Flush();
     // Keep the mapping of an mbox message that ends the batch (to release
@@ -212,18 +299,57 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     }
     for (size_t k = 0; k < batch->size; ++k) {
       io::RawMessage& msg = batch->messages[k];
-      const engine::Verdict& verdict = batch->verdicts[k];
-      io::AppendVerdictLine({*msg.source, msg.index, msg.offset}, verdict,
-                            &batch->lines);
-      if (!verdict.error.empty()) ++batch->errors;
-      ++batch->by_result[static_cast<size_t>(verdict.dkim)];
-      for (const engine::SignatureVerdict& sig : verdict.signatures) {
-        ++batch->by_reason[static_cast<size_t>(sig.reason)];
-      }
+      AppendLine({*msg.source, 0, msg.offset}, msg.arg, batch->verdicts[k],
+                 batch);
       if (msg.file != batch->tail_file) {
         msg.file.reset();
         msg.source.reset();
       }
+    }
+  };
+  // A chunk: each message is cut out right before it is verified, so its
+  // bytes are still in this core's caches (the cut read them all).
+  auto verify_chunk = [&](Worker& worker, Batch* batch) {
+    const io::MboxChunk& chunk = batch->chunk;
+    io::MboxSplitter split(chunk.file->data(), chunk.begin, chunk.end);
+    io::MboxMessage& message = worker.message;
+    // The verifier holds on to the verdicts until Flush: room for a whole
+    // group now, so that they never move.
+    if (batch->verdicts.size() < kChunkGroup) {
+      batch->verdicts.resize(kChunkGroup);
+      batch->offsets.resize(kChunkGroup);
+    }
+    bool more = true;
+    while (more) {
+      size_t n = 0;
+      while (n < kChunkGroup && (more = split.Next(&message))) {
+        batch->offsets[n] = message.offset;
+        VerifyOne(
+            worker,
+            [&] {
+              return io::MboxMessageBytes(message, chunk.format,
+                                          chunk.max_message_bytes,
+                                          &worker.unquoted);
+            },
+            &batch->verdicts[n]);
+        ++n;
+      }
+      worker.verifier.Flush();
+      for (size_t k = 0; k < n; ++k) {
+        AppendLine({*chunk.source, 0, batch->offsets[k]}, chunk.arg,
+                   batch->verdicts[k], batch);
+      }
+    }
+    batch->bytes = chunk.end - chunk.begin;
+    batch->tail_file = chunk.file;
+    batch->tail_end = chunk.end;
+  };
+  auto verify = [&](Batch* batch) -> Batch* {
+    Worker& worker = workers.local();
+    if (batch->chunked) {
+      verify_chunk(worker, batch);
+    } else {
+      verify_messages(worker, batch);
     }
     return batch;
   };
@@ -232,10 +358,32 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   auto write = [&](Batch* batch) {
     // One write(2) of whole lines, no stdio buffer: a run killed at any
     // moment leaves whole lines (io/verdict_file.h).
-    if (!stats.write_failed && !io::WriteAll(::fileno(out), batch->lines)) {
+    output.clear();
+    size_t copied = 0;
+    for (const IndexSlot& slot : batch->index_slots) {
+      if (slot.arg != index_arg) {
+        index_arg = slot.arg;
+        next_index = 0;
+      }
+      output.append(batch->lines, copied, slot.at - copied);
+      char digits[24];
+      const auto end =
+          std::to_chars(digits, digits + sizeof(digits), next_index++).ptr;
+      output.append(digits, static_cast<size_t>(end - digits));
+      copied = slot.at;
+    }
+    output.append(batch->lines, copied);
+    if (!stats.write_failed && !io::WriteAll(::fileno(out), output)) {
       stats.write_failed = true;
     }
-    stats.messages += batch->size;
+    const uint64_t lines = batch->index_slots.size();
+    stats.messages += lines;
+    if (batch->chunked && lines > 0) {
+      seen_messages.fetch_add(lines, std::memory_order_relaxed);
+      seen_bytes.fetch_add(batch->bytes, std::memory_order_relaxed);
+      last_messages.store(lines, std::memory_order_relaxed);
+      last_bytes.store(batch->bytes, std::memory_order_relaxed);
+    }
     stats.errors += batch->errors;
     for (size_t i = 0; i < stats.by_result.size(); ++i) {
       stats.by_result[i] += batch->by_result[i];

@@ -25,6 +25,10 @@ struct PipelineOptions {
   size_t batch_messages = 256;     // messages per token at most
   size_t batch_bytes = 4 << 20;    // message bytes per token at most
   double progress_interval_s = 0;  // 0: no progress lines
+  // Hand runs of a mapped mbox's messages to the verify stage to cut out
+  // (io::MboxChunk) rather than cutting them in the serial read stage. The
+  // output is the same either way.
+  bool mbox_chunks = true;
 };
 
 struct RunStats {

@@ -33,10 +33,41 @@ std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch) {
   return *scratch;
 }
 
+std::string_view MboxMessageBytes(const MboxMessage& message, MboxFormat format,
+                                  uint64_t max_message_bytes,
+                                  std::string* scratch) {
+  if (!message.maybe_quoted || message.raw.size() > max_message_bytes ||
+      !NeedsUnquote(message.raw, format, message.quotes)) {
+    return message.raw;
+  }
+  Unquote(message.raw, format, message.quotes, scratch);
+  return *scratch;
+}
+
 InputReader::InputReader(std::vector<std::string> paths, InputOptions options)
     : paths_(std::move(paths)), options_(options) {}
 
 bool InputReader::Next(RawMessage* out) {
+  if (!NextMessage(out)) return false;
+  out->arg = current_arg();
+  return true;
+}
+
+bool InputReader::NextChunk(size_t target_bytes, MboxChunk* out) {
+  if (!splitter_.has_value() || streaming_ ||
+      !splitter_->TakeChunk(target_bytes, &out->begin, &out->end)) {
+    return false;
+  }
+  if (out->source != current_source_) out->source = current_source_;
+  out->arg = current_arg();
+  if (out->file != current_) out->file = current_;
+  out->format = options_.mbox_format;
+  out->max_message_bytes = options_.max_message_bytes;
+  current_->ReadAhead(out->begin);
+  return true;
+}
+
+bool InputReader::NextMessage(RawMessage* out) {
   // Reset field by field: a reused RawMessage keeps its buffers' memory.
   // `source` and `file` are set below: an mbox message keeps the ones a
   // reused RawMessage already holds when they are the same (no reference
@@ -62,25 +93,19 @@ bool InputReader::Next(RawMessage* out) {
         out->offset = stream_base_ + message.offset;
         if (out->file != current_) out->file = current_;
         current_->ReadAhead(static_cast<size_t>(message.offset));
-        if (message.raw.size() > options_.max_message_bytes) {
-          out->bytes = message.raw;  // too large to verify: never copied
-        } else if (!message.maybe_quoted) {
-          out->bytes = message.raw;
-        } else if (options_.defer_unquote) {
+        if (options_.defer_unquote && message.maybe_quoted &&
+            message.raw.size() <= options_.max_message_bytes) {
           out->quoting = options_.mbox_format;
           out->quotes = message.quotes;
           out->bytes = message.raw;
-        } else if (NeedsUnquote(message.raw, options_.mbox_format,
-                                message.quotes)) {
-          // At least 16 bytes: past the small-string buffer, so the bytes
-          // live on the heap and survive a move of `*out`.
-          out->unquoted.reserve(std::max<size_t>(message.raw.size(), 16));
-          Unquote(message.raw, options_.mbox_format, message.quotes,
-                  &out->unquoted);
-          out->bytes = out->unquoted;
-        } else {
-          out->bytes = message.raw;
+          return true;
         }
+        // At least 16 bytes: past the small-string buffer, so un-quoted
+        // bytes live on the heap and survive a move of `*out`.
+        if (message.maybe_quoted) out->unquoted.reserve(16);
+        out->bytes =
+            MboxMessageBytes(message, options_.mbox_format,
+                             options_.max_message_bytes, &out->unquoted);
         return true;
       }
       splitter_.reset();

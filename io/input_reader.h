@@ -22,6 +22,7 @@ namespace dkimbatch::io {
 // One message to verify, or one input that failed (`error` non-empty).
 struct RawMessage {
   std::shared_ptr<const std::string> source;  // PATH as given, or file path
+  size_t arg = 0;                             // which PATH argument (0-based)
   uint64_t index = 0;              // 0-based position within its PATH arg
   std::optional<uint64_t> offset;  // byte offset, mbox only
   std::string_view bytes;          // the message (points into `file` or
@@ -41,6 +42,27 @@ struct RawMessage {
 // ResolveBytes returns the message bytes of `msg`: `msg.bytes`, or, for a
 // deferred mbox message with quoted lines, its un-quoted copy in `*scratch`.
 std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch);
+
+// A run of whole messages of a mapped mbox, left for the consumer to split
+// (MboxSplitter(file->data(), begin, end)): so that each message is split
+// right before it is verified, on the same thread, and is still in that
+// core's caches. The PATH argument's message index of the first of them is
+// not known (the reader has not counted them).
+struct MboxChunk {
+  std::shared_ptr<const std::string> source;  // PATH as given, or file path
+  size_t arg = 0;                             // which PATH argument
+  std::shared_ptr<const MappedFile> file;
+  size_t begin = 0, end = 0;  // separator positions in file->data()
+  MboxFormat format = MboxFormat::kMboxrd;
+  uint64_t max_message_bytes = UINT64_MAX;  // InputOptions'
+};
+
+// MboxMessageBytes returns the bytes to verify of `message`: its raw bytes,
+// or its un-quoted copy in `*scratch` when a line needs un-quoting. A
+// message larger than `max_message_bytes` is never copied.
+std::string_view MboxMessageBytes(const MboxMessage& message, MboxFormat format,
+                                  uint64_t max_message_bytes,
+                                  std::string* scratch);
 
 struct InputOptions {
   MboxFormat mbox_format = MboxFormat::kMboxrd;
@@ -71,6 +93,20 @@ class InputReader {
   // when reached, and only one mbox is open at a time.
   bool Next(RawMessage* out);
 
+  // NextChunk, when the reader is inside a mapped mbox file (not a piped
+  // stream), hands over its next messages as one chunk of about
+  // `target_bytes` and returns true; else it returns false and Next goes on.
+  // The messages of a chunk count towards their PATH's `index` but the
+  // reader does not count them: after a chunk, `index` of the messages Next
+  // returns from the same PATH is no longer exact.
+  bool NextChunk(size_t target_bytes, MboxChunk* out);
+
+  // The PATH argument of the message Next returned last and the `index` of
+  // the next message from it (exact while no chunk has been taken). Before
+  // any message: SIZE_MAX and 0.
+  size_t current_arg() const { return next_path_ - 1; }
+  uint64_t next_index() const { return next_index_; }
+
   // any_read_failed returns true once an input could not be read (exit 1).
   bool any_read_failed() const { return any_read_failed_; }
 
@@ -80,6 +116,9 @@ class InputReader {
   // StartNextPath begins the next PATH argument. Returns true when that
   // already filled `*out` (an error, an empty input or a single message).
   bool StartNextPath(RawMessage* out);
+
+  // NextMessage is Next without setting `arg`.
+  bool NextMessage(RawMessage* out);
 
   // OpenInput reads the file at `path` (or stdin for "-"; a piped mbox
   // there is read in windows) as `source`.

@@ -190,13 +190,22 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-void AppendVerdictLinePrefix(const MessageLocation& where, std::string* out) {
+namespace {
+
+// AppendPrefix is AppendVerdictLinePrefix, with AppendVerdictLine's
+// `index_at`.
+void AppendPrefix(const MessageLocation& where, std::string* out,
+                  size_t* index_at) {
   out->push_back('{');
   AppendKey("source", out);
   AppendJsonString(where.source, out);
   out->push_back(',');
   AppendKey("index", out);
-  AppendUnsigned(where.index, out);
+  if (index_at != nullptr) {
+    *index_at = out->size();
+  } else {
+    AppendUnsigned(where.index, out);
+  }
   out->push_back(',');
   if (where.offset.has_value()) {
     AppendKey("offset", out);
@@ -205,9 +214,16 @@ void AppendVerdictLinePrefix(const MessageLocation& where, std::string* out) {
   }
 }
 
+}  // namespace
+
+void AppendVerdictLinePrefix(const MessageLocation& where, std::string* out) {
+  AppendPrefix(where, out, nullptr);
+}
+
 void AppendVerdictLine(const MessageLocation& where,
-                       const engine::Verdict& verdict, std::string* out) {
-  AppendVerdictLinePrefix(where, out);
+                       const engine::Verdict& verdict, std::string* out,
+                       size_t* index_at) {
+  AppendPrefix(where, out, index_at);
   AppendKey("message_id", out);
   AppendOptionalString(verdict.message_id, out);
   out->push_back(',');

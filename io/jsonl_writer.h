@@ -32,8 +32,12 @@ void AppendJsonString(std::string_view text, std::string* out);
 // error (only when non-empty). Missing optional strings are JSON null.
 // When `verdict.error` is non-empty, `dkim` is still written (its value as
 // computed, usually "none").
+// With `index_at` non-null, `where.index` is left out: `*index_at` is then
+// the position in `*out` where its digits belong, for the caller to insert
+// once it knows them.
 void AppendVerdictLine(const MessageLocation& where,
-                       const engine::Verdict& verdict, std::string* out);
+                       const engine::Verdict& verdict, std::string* out,
+                       size_t* index_at = nullptr);
 
 // AppendVerdictLinePrefix appends the start of the verdict line for `where`
 // (`{"source":...,"index":...,` and the offset, if any): the bytes by which

@@ -7,6 +7,8 @@
 // looked at again, and copied only when a line really needs un-quoting.
 #include "io/mbox.h"
 
+#include <algorithm>
+
 #include "engine/simd/find.h"
 
 namespace dkimbatch::io {
@@ -43,7 +45,8 @@ size_t Find(std::string_view data, size_t from, std::string_view needle) {
 
 // FindSeparator returns the position of the first `From ` separator line that
 // starts after byte `from` and after an empty line, or `data.size()`. It
-// notes each `>From ` before it in `*quotes`, as a position from `from`.
+// notes each `>From ` before it in `*quotes` (unless null), as a position
+// from `from`.
 size_t FindSeparator(std::string_view data, size_t from, QuoteHits* quotes) {
   size_t i = from;
   for (;; ++i) {
@@ -52,7 +55,9 @@ size_t FindSeparator(std::string_view data, size_t from, QuoteHits* quotes) {
       return data.size();
     }
     if (data[i] == '>') {
-      if (quotes->size() <= kMaxQuoteHits) quotes->push_back(i - from);
+      if (quotes != nullptr && quotes->size() <= kMaxQuoteHits) {
+        quotes->push_back(i - from);
+      }
     } else if (EmptyLineBefore(data, i + 1) != 0) {
       return i + 1;
     }
@@ -79,7 +84,7 @@ bool LooksLikeMbox(std::string_view data) { return data.starts_with(kFrom); }
 
 bool MboxSplitter::Next(MboxMessage* out) {
   const size_t n = data_.size();
-  if (pos_ >= n) {
+  if (pos_ >= end_) {
     return false;
   }
   const size_t separator = pos_;
@@ -104,6 +109,21 @@ bool MboxSplitter::Next(MboxMessage* out) {
   out->offset = separator;
   out->raw = data_.substr(body, end - body);
   pos_ = next;
+  return true;
+}
+
+bool MboxSplitter::TakeChunk(size_t target_bytes, size_t* begin, size_t* end) {
+  if (pos_ >= end_) {
+    return false;
+  }
+  // The first separator whose line break is at pos_ + target_bytes or later
+  // (so past pos_): Next, run from pos_, finds every separator before it
+  // and stops right at it, since a `From ` line ends before any empty line.
+  const size_t from = target_bytes < end_ - pos_ ? pos_ + target_bytes : end_;
+  *begin = pos_;
+  *end =
+      from >= end_ ? end_ : std::min(FindSeparator(data_, from, nullptr), end_);
+  pos_ = *end;
   return true;
 }
 

@@ -46,12 +46,26 @@ struct MboxMessage {
 // `data` must outlive the splitter and the views it returns.
 class MboxSplitter {
  public:
-  explicit MboxSplitter(std::string_view data) : data_(data) {}
+  explicit MboxSplitter(std::string_view data)
+      : data_(data), end_(data.size()) {}
+
+  // A splitter of the messages of `data` from `begin` to `end`, both
+  // positions of separators (as TakeChunk returns them) or `end` ==
+  // data.size(). Offsets and messages are those of the whole `data`.
+  MboxSplitter(std::string_view data, size_t begin, size_t end)
+      : data_(data), pos_(begin), end_(end) {}
 
   // Next stores the next message in `*out` and returns true, or returns false
   // at the end of the data. Bytes before the first separator (when `data`
   // does not start with one) are returned as a message of their own.
   bool Next(MboxMessage* out);
+
+  // TakeChunk passes over the next messages, about `target_bytes` of them
+  // (at least one message, ending at a separator or the end of the data),
+  // without reading them: [*begin, *end) is then the range for a splitter
+  // of its own. Returns false when no message is left. Reads only the bytes
+  // from `target_bytes` on up to the next separator.
+  bool TakeChunk(size_t target_bytes, size_t* begin, size_t* end);
 
   // at_end returns true when the data is used up: the message Next last
   // returned ended with the data, not at a separator (so, for a window of
@@ -61,6 +75,7 @@ class MboxSplitter {
  private:
   std::string_view data_;
   size_t pos_ = 0;
+  size_t end_;  // Next stops here
 };
 
 // NeedsUnquote returns true when `raw` holds a line that `format` un-quotes:

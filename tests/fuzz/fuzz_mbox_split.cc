@@ -4,7 +4,8 @@
 // reference written from the rules in mbox.h: a `From ` line is a separator
 // at the start of the data or after an empty line; the empty line before a
 // separator (and a final empty line) is framing. Also checks that un-quoting
-// removes exactly one '>' per quoted line and nothing else.
+// removes exactly one '>' per quoted line and nothing else, and that a
+// split chunk by chunk (MboxSplitter::TakeChunk) gives the same messages.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -133,5 +134,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(i == want.size());
   FUZZ_CHECK(dkimbatch::io::LooksLikeMbox(text) == text.starts_with("From "));
+
+  // Chunk by chunk (TakeChunk, a splitter per range), with a chunk size
+  // taken from the input, the messages are the same.
+  const size_t target = size == 0 ? 0 : data[0] % 64;
+  dkimbatch::io::MboxSplitter chunker(text);
+  size_t begin, end, expected_begin = 0;
+  i = 0;
+  while (chunker.TakeChunk(target, &begin, &end)) {
+    FUZZ_CHECK(begin == expected_begin && end > begin && end <= size);
+    dkimbatch::io::MboxSplitter part(text, begin, end);
+    const size_t before = i;
+    while (part.Next(&message)) {
+      FUZZ_CHECK(i < want.size());
+      FUZZ_CHECK(message.offset == want[i].offset);
+      FUZZ_CHECK(message.raw.data() == text.data() + want[i].begin);
+      FUZZ_CHECK(message.raw.size() == want[i].end - want[i].begin);
+      ++i;
+    }
+    FUZZ_CHECK(i > before);
+    expected_begin = end;
+  }
+  FUZZ_CHECK(i == want.size() && expected_begin == size);
   return 0;
 }

@@ -373,5 +373,49 @@ TEST_F(InputReaderTest, StdinRedirectedFromAFile) {
 
 TEST_F(InputReaderTest, NoPaths) { EXPECT_EQ(ReadAll({}), Records{}); }
 
+// NextChunk hands over the rest of a mapped mbox (after the messages Next
+// gave) in chunks that split into its remaining messages; outside an mbox,
+// and for a piped one, it hands over nothing and Next goes on. arg and
+// current_arg follow the PATH arguments.
+TEST_F(InputReaderTest, NextChunkTakesTheRestOfAMappedMbox) {
+  Write("a.eml", "S: 0\n\n0\n");
+  Write("b.mbox", kMbox);
+  InputReader reader({"a.eml", "b.mbox", "a.eml"}, InputOptions{});
+  EXPECT_EQ(reader.current_arg(), SIZE_MAX);
+  MboxChunk chunk;
+  EXPECT_FALSE(reader.NextChunk(0, &chunk));  // nothing open yet
+  RawMessage m;
+  ASSERT_TRUE(reader.Next(&m));
+  EXPECT_EQ(m.arg, 0u);
+  EXPECT_FALSE(reader.NextChunk(0, &chunk));  // a single message
+  ASSERT_TRUE(reader.Next(&m));               // b.mbox's first message
+  EXPECT_EQ(m.arg, 1u);
+  EXPECT_EQ(reader.current_arg(), 1u);
+  EXPECT_EQ(reader.next_index(), 1u);
+  std::vector<uint64_t> offsets;
+  while (reader.NextChunk(1, &chunk)) {
+    EXPECT_EQ(*chunk.source, "b.mbox");
+    EXPECT_EQ(chunk.arg, 1u);
+    MboxSplitter split(chunk.file->data(), chunk.begin, chunk.end);
+    MboxMessage message;
+    while (split.Next(&message)) offsets.push_back(message.offset);
+  }
+  const std::string_view mbox = kMbox;
+  EXPECT_EQ(offsets, (std::vector<uint64_t>{mbox.find("From b@"),
+                                            mbox.find("From c@")}));
+  ASSERT_TRUE(reader.Next(&m));  // past the mbox: the next PATH
+  EXPECT_EQ(*m.source, "a.eml");
+  EXPECT_EQ(m.arg, 2u);
+  EXPECT_EQ(m.index, 0u);
+  EXPECT_FALSE(reader.Next(&m));
+
+  StdinFrom stdin_from(PipeWith("From a\nS: 1\n\n1\n\nFrom b\nS: 2\n\n2\n"));
+  InputReader piped({"-"}, InputOptions{});
+  ASSERT_TRUE(piped.Next(&m));
+  EXPECT_FALSE(piped.NextChunk(0, &chunk));
+  ASSERT_TRUE(piped.Next(&m));
+  EXPECT_EQ(m.index, 1u);
+}
+
 }  // namespace
 }  // namespace dkimbatch::io

@@ -317,5 +317,65 @@ TEST(MboxSplitter, LargeArchiveKeepsOffsets) {
   EXPECT_EQ(n, offsets.size());
 }
 
+// Splitting an mbox chunk by chunk (TakeChunk, then a splitter over each
+// range) gives exactly the messages of one split over the whole: same
+// offsets, bytes and quote notes, in the same order, for random archives
+// (raw, not written by a careful writer: separators right after a
+// separator line, CR LF and bare LF mixed, no final line break) and random
+// chunk sizes, zero and past the end included.
+TEST(MboxSplitter, ChunksSplitLikeTheWhole) {
+  std::mt19937 rng(2026);
+  const char* kPieces[] = {"From x\n",  "From y\r\n", "\n",   "\r\n",
+                           ">From z\n", ">>From ",    "From", "text",
+                           " From ",    "\r",         "F",    ">"};
+  struct Got {
+    uint64_t offset;
+    std::string raw;
+    bool maybe_quoted;
+    std::vector<size_t> quotes;
+    bool operator==(const Got&) const = default;
+  };
+  auto take = [](MboxSplitter* splitter, std::vector<Got>* out) {
+    MboxMessage m;
+    while (splitter->Next(&m)) {
+      out->push_back({m.offset, std::string(m.raw), m.maybe_quoted,
+                      std::vector<size_t>(m.quotes.begin(), m.quotes.end())});
+    }
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string mbox = "From a\n";
+    for (size_t n = rng() % 40; n > 0; --n) {
+      mbox += kPieces[rng() % std::size(kPieces)];
+    }
+    std::vector<Got> whole;
+    MboxSplitter all(mbox);
+    take(&all, &whole);
+
+    const size_t target = rng() % 3 == 0 ? 0 : rng() % (mbox.size() + 8);
+    std::vector<Got> chunked;
+    MboxSplitter chunker(mbox);
+    size_t begin, end, expected_begin = 0, chunks = 0;
+    while (chunker.TakeChunk(target, &begin, &end)) {
+      ASSERT_EQ(begin, expected_begin) << "round " << round;
+      ASSERT_GT(end, begin) << "round " << round;
+      ASSERT_LE(end, mbox.size());
+      // A chunk ends at a separator (or at the end), past `target` bytes.
+      EXPECT_TRUE(end == mbox.size() ||
+                  std::string_view(mbox).substr(end).starts_with("From "));
+      EXPECT_TRUE(end == mbox.size() || end - begin > target);
+      MboxSplitter part(mbox, begin, end);
+      const size_t before = chunked.size();
+      take(&part, &chunked);
+      EXPECT_GT(chunked.size(), before) << "an empty chunk";
+      expected_begin = end;
+      ++chunks;
+    }
+    EXPECT_EQ(expected_begin, mbox.size());
+    ASSERT_EQ(chunked, whole) << "round " << round << ", target " << target
+                              << ", " << chunks << " chunks, mbox:\n"
+                              << mbox;
+  }
+}
+
 }  // namespace
 }  // namespace dkimbatch::io
