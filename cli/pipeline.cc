@@ -62,11 +62,9 @@ struct Batch {
   size_t size = 0;
   bool chunked = false;
   io::MboxChunk chunk;
-  std::vector<engine::Verdict> verdicts;  // reused, like `messages`
-  std::vector<uint64_t> offsets;          // chunked: the verdicts' messages'
-  std::string lines;                      // without their indexes
-  std::vector<IndexSlot> index_slots;     // one per line
-  uint64_t bytes = 0;                     // message bytes (as stored)
+  std::string lines;                   // without their indexes
+  std::vector<IndexSlot> index_slots;  // one per line
+  uint64_t bytes = 0;                  // message bytes (as stored)
   uint64_t errors = 0;
   std::array<uint64_t, 7> by_result{};
   std::array<uint64_t, engine::kNumReasons> by_reason{};
@@ -105,12 +103,18 @@ class BatchPool {
   tbb::concurrent_queue<Batch*> free_;
 };
 
-// Per worker thread: a verifier, a buffer for un-quoted mbox messages and
-// the last message cut out of a chunk.
+// Per worker thread: a verifier, a buffer for un-quoted mbox messages, the
+// last message cut out of a chunk, and the verdicts of the messages being
+// verified (and of a chunk's, their offsets). The verdicts are the worker's,
+// not the batch's: a batch's lines are made before it leaves the worker, and
+// slots that the same core reuses batch after batch are more likely to be
+// in its caches.
 struct Worker {
   engine::Verifier verifier;
   std::string unquoted;
   io::MboxMessage message;
+  std::vector<engine::Verdict> verdicts;
+  std::vector<uint64_t> offsets;
 };
 
 // Messages in the first batch (see `read` below).
@@ -186,7 +190,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   tbb::enumerable_thread_specific<Worker> workers([&] {
-    return Worker{engine::Verifier(keys, verify_options), {}, {}};
+    return Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}};
   });
   BatchPool pool;
   bool done = false;
@@ -262,15 +266,15 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
 
   // 2. verify (parallel): verdict lines and counts for the whole batch.
   auto verify_messages = [&](Worker& worker, Batch* batch) {
-    if (batch->verdicts.size() < batch->size) {
-      batch->verdicts.resize(batch->size);
+    if (worker.verdicts.size() < batch->size) {
+      worker.verdicts.resize(batch->size);
     }
     // Every message first; their RSA checks run together at Flush(), 8 per
     // kernel call (engine/crypto/rsa_batch.h).
     for (size_t k = 0; k < batch->size; ++k) {
       if (k + 1 < batch->size) Prefetch(batch->messages[k + 1].bytes);
       const io::RawMessage& msg = batch->messages[k];
-      engine::Verdict* verdict = &batch->verdicts[k];
+      engine::Verdict* verdict = &worker.verdicts[k];
       if (!msg.error.empty()) {
         verdict->dkim = engine::Result::kNone;
         verdict->signatures.clear();
@@ -299,7 +303,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     }
     for (size_t k = 0; k < batch->size; ++k) {
       io::RawMessage& msg = batch->messages[k];
-      AppendLine({*msg.source, 0, msg.offset}, msg.arg, batch->verdicts[k],
+      AppendLine({*msg.source, 0, msg.offset}, msg.arg, worker.verdicts[k],
                  batch);
       if (msg.file != batch->tail_file) {
         msg.file.reset();
@@ -315,15 +319,15 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     io::MboxMessage& message = worker.message;
     // The verifier holds on to the verdicts until Flush: room for a whole
     // group now, so that they never move.
-    if (batch->verdicts.size() < kChunkGroup) {
-      batch->verdicts.resize(kChunkGroup);
-      batch->offsets.resize(kChunkGroup);
+    if (worker.verdicts.size() < kChunkGroup) {
+      worker.verdicts.resize(kChunkGroup);
+      worker.offsets.resize(kChunkGroup);
     }
     bool more = true;
     while (more) {
       size_t n = 0;
       while (n < kChunkGroup && (more = split.Next(&message))) {
-        batch->offsets[n] = message.offset;
+        worker.offsets[n] = message.offset;
         VerifyOne(
             worker,
             [&] {
@@ -331,13 +335,13 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
                                           chunk.max_message_bytes,
                                           &worker.unquoted);
             },
-            &batch->verdicts[n]);
+            &worker.verdicts[n]);
         ++n;
       }
       worker.verifier.Flush();
       for (size_t k = 0; k < n; ++k) {
-        AppendLine({*chunk.source, 0, batch->offsets[k]}, chunk.arg,
-                   batch->verdicts[k], batch);
+        AppendLine({*chunk.source, 0, worker.offsets[k]}, chunk.arg,
+                   worker.verdicts[k], batch);
       }
     }
     batch->bytes = chunk.end - chunk.begin;
