@@ -62,7 +62,8 @@ struct Batch {
   size_t size = 0;
   bool chunked = false;
   io::MboxChunk chunk;
-  std::string lines;                   // without their indexes
+  size_t rest = 0;    // chunked: where the messages the writer verifies begin
+  std::string lines;  // without their indexes
   std::vector<IndexSlot> index_slots;  // one per line
   uint64_t bytes = 0;                  // message bytes (as stored)
   uint64_t errors = 0;
@@ -73,6 +74,15 @@ struct Batch {
   std::shared_ptr<const io::MappedFile> tail_file;
   size_t tail_end = 0;
 };
+
+// ClearLines empties the lines of `batch` and their counts.
+void ClearLines(Batch* batch) {
+  batch->lines.clear();
+  batch->index_slots.clear();
+  batch->errors = 0;
+  batch->by_result.fill(0);
+  batch->by_reason.fill(0);
+}
 
 // Batches go from the writer back to the reader through this pool, so a run
 // allocates only as many batches as there are tokens in flight.
@@ -87,12 +97,8 @@ class BatchPool {
     if (!free_.try_pop(batch)) batch = new Batch;
     batch->size = 0;
     batch->chunked = false;
-    batch->lines.clear();
-    batch->index_slots.clear();
+    ClearLines(batch);
     batch->bytes = 0;
-    batch->errors = 0;
-    batch->by_result.fill(0);
-    batch->by_reason.fill(0);
     batch->tail_file.reset();
     batch->tail_end = 0;
     return batch;
@@ -128,6 +134,14 @@ constexpr size_t kMaxKeptBuffer = 4 << 20;
 // checks run (Verifier::Flush) and their lines are made, so the verdicts
 // held at once stay bounded whatever a chunk holds.
 constexpr size_t kChunkGroup = 1024;
+
+// A chunk's size is a guess (see chunk_target in RunVerify), and a run of
+// tiny messages can make it hold many more than it should. Past this many
+// bytes of lines (or PipelineOptions::max_chunk_lines lines) the worker
+// leaves the rest of its chunk to the writer, which verifies it a group at a
+// time and writes each group's lines at once: so the lines a batch holds
+// stay bounded whatever the archive.
+constexpr size_t kMaxChunkLineBytes = 8 << 20;
 
 // The smallest chunk (see chunk_target in RunVerify).
 constexpr size_t kMinChunkBytes = 64 << 10;
@@ -313,9 +327,13 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   };
   // A chunk: each message is cut out right before it is verified, so its
   // bytes are still in this core's caches (the cut read them all).
-  auto verify_chunk = [&](Worker& worker, Batch* batch) {
+  // verify_group verifies the next `group` messages of `*split` at most
+  // and adds their lines to `batch`; it returns false once none are left.
+  const size_t group =
+      std::clamp<size_t>(options.max_chunk_lines, 1, kChunkGroup);
+  auto verify_group = [&](Worker& worker, io::MboxSplitter* split,
+                          Batch* batch) {
     const io::MboxChunk& chunk = batch->chunk;
-    io::MboxSplitter split(chunk.file->data(), chunk.begin, chunk.end);
     io::MboxMessage& message = worker.message;
     // The verifier holds on to the verdicts until Flush: room for a whole
     // group now, so that they never move.
@@ -323,27 +341,35 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       worker.verdicts.resize(kChunkGroup);
       worker.offsets.resize(kChunkGroup);
     }
+    size_t n = 0;
     bool more = true;
-    while (more) {
-      size_t n = 0;
-      while (n < kChunkGroup && (more = split.Next(&message))) {
-        worker.offsets[n] = message.offset;
-        VerifyOne(
-            worker,
-            [&] {
-              return io::MboxMessageBytes(message, chunk.format,
-                                          chunk.max_message_bytes,
-                                          &worker.unquoted);
-            },
-            &worker.verdicts[n]);
-        ++n;
-      }
-      worker.verifier.Flush();
-      for (size_t k = 0; k < n; ++k) {
-        AppendLine({*chunk.source, 0, worker.offsets[k]}, chunk.arg,
-                   worker.verdicts[k], batch);
-      }
+    while (n < group && (more = split->Next(&message))) {
+      worker.offsets[n] = message.offset;
+      VerifyOne(
+          worker,
+          [&] {
+            return io::MboxMessageBytes(message, chunk.format,
+                                        chunk.max_message_bytes,
+                                        &worker.unquoted);
+          },
+          &worker.verdicts[n]);
+      ++n;
     }
+    worker.verifier.Flush();
+    for (size_t k = 0; k < n; ++k) {
+      AppendLine({*chunk.source, 0, worker.offsets[k]}, chunk.arg,
+                 worker.verdicts[k], batch);
+    }
+    return more;
+  };
+  auto verify_chunk = [&](Worker& worker, Batch* batch) {
+    const io::MboxChunk& chunk = batch->chunk;
+    io::MboxSplitter split(chunk.file->data(), chunk.begin, chunk.end);
+    while (verify_group(worker, &split, batch) &&
+           batch->index_slots.size() < options.max_chunk_lines &&
+           batch->lines.size() < kMaxChunkLineBytes) {
+    }
+    batch->rest = split.pos();
     batch->bytes = chunk.end - chunk.begin;
     batch->tail_file = chunk.file;
     batch->tail_end = chunk.end;
@@ -359,7 +385,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   };
 
   // 3. write (serial, in order): output, statistics, memory release.
-  auto write = [&](Batch* batch) {
+  // emit writes the lines of `batch` with their indexes, and counts them.
+  auto emit = [&](Batch* batch) {
     // One write(2) of whole lines, no stdio buffer: a run killed at any
     // moment leaves whole lines (io/verdict_file.h).
     output.clear();
@@ -380,20 +407,39 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     if (!stats.write_failed && !io::WriteAll(::fileno(out), output)) {
       stats.write_failed = true;
     }
-    const uint64_t lines = batch->index_slots.size();
-    stats.messages += lines;
-    if (batch->chunked && lines > 0) {
-      seen_messages.fetch_add(lines, std::memory_order_relaxed);
-      seen_bytes.fetch_add(batch->bytes, std::memory_order_relaxed);
-      last_messages.store(lines, std::memory_order_relaxed);
-      last_bytes.store(batch->bytes, std::memory_order_relaxed);
-    }
+    stats.messages += batch->index_slots.size();
     stats.errors += batch->errors;
     for (size_t i = 0; i < stats.by_result.size(); ++i) {
       stats.by_result[i] += batch->by_result[i];
     }
     for (size_t i = 0; i < by_reason.size(); ++i) {
       by_reason[i] += batch->by_reason[i];
+    }
+  };
+  std::unique_ptr<Worker> writer_worker;  // for the rests of chunks
+  auto write = [&](Batch* batch) {
+    uint64_t lines = batch->index_slots.size();
+    emit(batch);
+    if (batch->chunked && batch->rest < batch->chunk.end) {
+      if (!writer_worker) {
+        writer_worker.reset(
+            new Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}});
+      }
+      io::MboxSplitter split(batch->chunk.file->data(), batch->rest,
+                             batch->chunk.end);
+      bool more = true;
+      while (more) {
+        ClearLines(batch);
+        more = verify_group(*writer_worker, &split, batch);
+        lines += batch->index_slots.size();
+        emit(batch);
+      }
+    }
+    if (batch->chunked && lines > 0) {
+      seen_messages.fetch_add(lines, std::memory_order_relaxed);
+      seen_bytes.fetch_add(batch->bytes, std::memory_order_relaxed);
+      last_messages.store(lines, std::memory_order_relaxed);
+      last_bytes.store(batch->bytes, std::memory_order_relaxed);
     }
     if (batch->tail_file) batch->tail_file->ReleaseBefore(batch->tail_end);
     pool.Put(batch);

@@ -29,6 +29,11 @@ struct PipelineOptions {
   // (io::MboxChunk) rather than cutting them in the serial read stage. The
   // output is the same either way.
   bool mbox_chunks = true;
+  // A worker verifies this many messages of a chunk at most (and 8 MB of
+  // their lines); the writer verifies the rest a group at a time, so that
+  // memory stays bounded when a chunk holds many more messages than its
+  // size suggested (a run of tiny messages).
+  size_t max_chunk_lines = 4096;
 };
 
 struct RunStats {

@@ -72,6 +72,9 @@ class MboxSplitter {
   // a longer stream, it may go on past it).
   bool at_end() const { return pos_ >= data_.size(); }
 
+  // pos is where the next message begins (its separator).
+  size_t pos() const { return pos_; }
+
  private:
   std::string_view data_;
   size_t pos_ = 0;

@@ -3,8 +3,9 @@
 // cli::RunVerify over the bundled sample, laid out as mbox files, a tree
 // (mbox, Maildir message, second mbox) and a missing path: handing mbox
 // chunks to the verify stage gives byte for byte the output of cutting
-// every message in the read stage, at 1 and 2 threads and at batch sizes
-// from one message up; every line's source, index and offset are those
+// every message in the read stage, at 1 and 2 threads, at batch sizes from
+// one message up, and when the writer verifies the rest of each chunk;
+// every line's source, index and offset are those
 // io::InputReader gives; a reader already advanced (as --resume leaves it)
 // goes on with the right indexes.
 #include "cli/pipeline.h"
@@ -141,16 +142,21 @@ TEST_F(PipelineTest, ChunksGiveTheOutputOfCutMessages) {
     for (size_t batch_messages :
          {size_t{1}, size_t{3}, size_t{50}, size_t{256}}) {
       for (size_t batch_bytes : {size_t{1}, size_t{4096}, size_t{4} << 20}) {
-        PipelineOptions options;
-        options.threads = threads;
-        options.batch_messages = batch_messages;
-        options.batch_bytes = batch_bytes;
-        uint64_t messages = 0;
-        const std::string got = Run(options, &messages);
-        EXPECT_EQ(messages, reference_messages);
-        ASSERT_EQ(got, reference)
-            << threads << " threads, batch " << batch_messages << " messages / "
-            << batch_bytes << " bytes";
+        // The writer verifies what passes max_chunk_lines.
+        for (size_t max_chunk_lines : {size_t{1}, size_t{7}, size_t{4096}}) {
+          PipelineOptions options;
+          options.threads = threads;
+          options.batch_messages = batch_messages;
+          options.batch_bytes = batch_bytes;
+          options.max_chunk_lines = max_chunk_lines;
+          uint64_t messages = 0;
+          const std::string got = Run(options, &messages);
+          EXPECT_EQ(messages, reference_messages);
+          ASSERT_EQ(got, reference)
+              << threads << " threads, batch " << batch_messages
+              << " messages / " << batch_bytes << " bytes, " << max_chunk_lines
+              << " lines per chunk";
+        }
       }
     }
   }
