@@ -22,8 +22,11 @@ namespace dkimbatch::cli {
 
 struct PipelineOptions {
   int threads = 1;
-  size_t batch_messages = 256;     // messages per token at most
-  size_t batch_bytes = 4 << 20;    // message bytes per token at most
+  // Messages and message bytes per token at most. An mbox chunk is sized
+  // for about batch_messages messages, at most batch_bytes, and then runs
+  // on to the next separator.
+  size_t batch_messages = 256;
+  size_t batch_bytes = 4 << 20;
   double progress_interval_s = 0;  // 0: no progress lines
   // Hand runs of a mapped mbox's messages to the verify stage to cut out
   // (io::MboxChunk) rather than cutting them in the serial read stage. The
