@@ -203,9 +203,10 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   const int threads = options.threads < 1 ? 1 : options.threads;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
-  tbb::enumerable_thread_specific<Worker> workers([&] {
+  auto make_worker = [&] {
     return Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}};
-  });
+  };
+  tbb::enumerable_thread_specific<Worker> workers(make_worker);
   BatchPool pool;
   bool done = false;
   bool first_batch = true;
@@ -214,6 +215,12 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   // one: for chunk_target.
   std::atomic<uint64_t> seen_bytes{0}, seen_messages{0};
   std::atomic<uint64_t> last_bytes{0}, last_messages{0};
+  auto note_seen = [&](uint64_t messages, uint64_t bytes) {
+    seen_messages.fetch_add(messages, std::memory_order_relaxed);
+    seen_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    last_messages.store(messages, std::memory_order_relaxed);
+    last_bytes.store(bytes, std::memory_order_relaxed);
+  };
   // The lines' indexes: the writer's PATH argument and its next index (an
   // input that --resume read past is continued).
   size_t index_arg = reader->current_arg();
@@ -271,10 +278,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       return nullptr;
     }
     batch->bytes = bytes;
-    seen_messages.fetch_add(batch->size, std::memory_order_relaxed);
-    seen_bytes.fetch_add(bytes, std::memory_order_relaxed);
-    last_messages.store(batch->size, std::memory_order_relaxed);
-    last_bytes.store(bytes, std::memory_order_relaxed);
+    note_seen(batch->size, bytes);
     return batch;
   };
 
@@ -422,8 +426,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     emit(batch);
     if (batch->chunked && batch->rest < batch->chunk.end) {
       if (!writer_worker) {
-        writer_worker.reset(
-            new Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}});
+        writer_worker.reset(new Worker(make_worker()));
       }
       io::MboxSplitter split(batch->chunk.file->data(), batch->rest,
                              batch->chunk.end);
@@ -435,12 +438,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
         emit(batch);
       }
     }
-    if (batch->chunked && lines > 0) {
-      seen_messages.fetch_add(lines, std::memory_order_relaxed);
-      seen_bytes.fetch_add(batch->bytes, std::memory_order_relaxed);
-      last_messages.store(lines, std::memory_order_relaxed);
-      last_bytes.store(batch->bytes, std::memory_order_relaxed);
-    }
+    if (batch->chunked && lines > 0) note_seen(lines, batch->bytes);
     if (batch->tail_file) batch->tail_file->ReleaseBefore(batch->tail_end);
     pool.Put(batch);
     if (options.progress_interval_s > 0) {
