@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
-# scripts/bench.sh [--messages N] [--seed S] [--peer-subset M] [--repeat R]
+# scripts/bench.sh [--messages N] [--seed S] [--peer-subset M] [--rounds R]
 #
 # One end-to-end benchmark run, one table. On a `dkimbatch gen` corpus
-# (default 50,000 messages, seed 1, kept in bench/corpus-N-sS/ and reused):
-#   - dkimbatch msgs/s and MB/s at 1 and 2 threads (best of R runs), peak RSS;
-#   - the machine's ceiling for this exact corpus, measured in the same run
-#     with `openssl speed` (verify rate per key size and algorithm, SHA-256
-#     rate): cores / mean over messages of (verify cost + bytes hashed / hash
-#     rate), and dkimbatch's ratio to it;
-#   - each installed peer (scripts/peers.sh) on the first M messages (default
-#     2,000) with both cores (two processes, --shard 0/2 and 1/2), and
-#     dkimbatch's speedup over the fastest.
+# (default 50,000 messages, seed 1, kept in bench/corpus-N-sS/ and reused),
+# R rounds (default 5), each back to back:
+#   - the machine's ceiling for this exact corpus with `openssl speed`
+#     (verify rate per key size and algorithm, SHA-256 rate): cores / mean
+#     over messages of (verify cost + bytes hashed / hash rate);
+#   - dkimbatch at 1 and 2 threads: msgs/s, MB/s, peak RSS, CPU time;
+# and the round's ratio of dkimbatch (2 threads) to its ceiling. The table
+# gives the medians of the rounds: on a shared host the machine's speed
+# drifts within a minute, and a ratio whose two sides are measured together
+# drifts far less. Then each installed peer (scripts/peers.sh) on the first
+# M messages (default 2,000) with both cores (two processes, --shard 0/2
+# and 1/2), and dkimbatch's speedup over the fastest.
 # Results: bench/results/<UTC time>.json and .md; the last line printed is
-#   msgs_per_s=... ceiling=... ratio=... best_peer=... speedup=...
+#   msgs_per_s=... ceiling=... ratio=... ratio_range=... best_peer=... speedup=...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-messages=50000 seed=1 subset=2000 repeat=3
+messages=50000 seed=1 subset=2000 rounds=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --messages) messages=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --peer-subset) subset=$2; shift 2 ;;
-    --repeat) repeat=$2; shift 2 ;;
+    --rounds|--repeat) rounds=$2; shift 2 ;;
     -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -52,35 +55,43 @@ trap 'rm -rf "$work"' EXIT
 # skews every figure (the ratio less, since openssl speed runs in it too).
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-# dkimbatch at 1 and 2 threads: best wall time of $repeat runs, peak RSS.
-for threads in 1 2; do
-  best=""
-  for r in $(seq 1 "$repeat"); do
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$bin" verify --quiet \
-      --threads "$threads" --keys "$corpus/keys.jsonl" --now "$now" \
-      "$corpus/corpus.mbox" >"$work/verdicts-$threads.jsonl"
-    read -r wall rss user sys <"$work/time"
-    say "dkimbatch --threads $threads run $r: ${wall}s, peak RSS ${rss} KB, CPU ${user}+${sys}s"
-    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then
-      best=$wall best_rss=$rss best_cpu=$(awk "BEGIN{print $user + $sys}")
-    fi
+# Wall time in seconds (to the millisecond: a 2-thread run takes about half a
+# second), peak RSS in KB and CPU seconds of one dkimbatch run.
+run_dkimbatch() {
+  local threads=$1 out=$2 start end
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M %U %S' -o "$work/time" "$bin" verify --quiet \
+    --threads "$threads" --keys "$corpus/keys.jsonl" --now "$now" \
+    "$corpus/corpus.mbox" >"$out"
+  end=$(date +%s%N)
+  read -r rss user sys <"$work/time"
+  echo "$(awk "BEGIN{print ($end - $start) / 1e9}") $rss $(awk "BEGIN{print $user + $sys}")"
+}
+
+report_args=()
+for r in $(seq 1 "$rounds"); do
+  say "round $r of $rounds: openssl speed (verify rates, SHA-256, SHA-1), dkimbatch"
+  openssl speed -seconds 1 -mr rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
+    2>/dev/null | grep '^+F' >"$work/openssl-sig-$r"
+  for hash in sha256 sha1; do
+    openssl speed -seconds 1 -bytes 16384 -mr -evp "$hash" 2>/dev/null \
+      | grep '^+F' >"$work/openssl-$hash-$r"
   done
-  echo "$best $best_rss $best_cpu" >"$work/dkimbatch-$threads"
+  for threads in 1 2; do
+    run_dkimbatch "$threads" "$work/verdicts-$threads.jsonl" \
+      >"$work/dkimbatch-$threads-$r"
+    read -r wall rss cpu <"$work/dkimbatch-$threads-$r"
+    say "  dkimbatch --threads $threads: ${wall}s, peak RSS ${rss} KB, CPU ${cpu}s"
+  done
+  cmp -s "$work/verdicts-1.jsonl" "$work/verdicts-2.jsonl" \
+    || { say "verdicts differ between 1 and 2 threads"; exit 1; }
+  report_args+=(--dkimbatch1 "$work/dkimbatch-1-$r" --dkimbatch2 "$work/dkimbatch-2-$r"
+    --openssl-sig "$work/openssl-sig-$r" --openssl-sha256 "$work/openssl-sha256-$r"
+    --openssl-sha1 "$work/openssl-sha1-$r")
 done
-cmp -s "$work/verdicts-1.jsonl" "$work/verdicts-2.jsonl" \
-  || { say "verdicts differ between 1 and 2 threads"; exit 1; }
 /usr/bin/python3 scripts/compare_verdicts.py "$corpus/truth.jsonl" \
   "$work/verdicts-1.jsonl" --label bench >&2 \
   || { say "verdicts do not match truth.jsonl"; exit 1; }
-
-# The machine: openssl speed in this same run.
-say "openssl speed (verify rates, SHA-256)"
-openssl speed -seconds 3 -mr rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
-  2>/dev/null | grep '^+F' >"$work/openssl-sig"
-openssl speed -seconds 3 -mr -evp sha256 2>/dev/null | grep '^+F' \
-  >"$work/openssl-sha256"
-openssl speed -seconds 3 -mr -evp sha1 2>/dev/null | grep '^+F' \
-  >"$work/openssl-sha1"
 
 # Peers on the first $subset messages of the Maildir, two processes each.
 peers_json="$work/peers.json"
@@ -128,10 +139,8 @@ fi
 mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 /usr/bin/python3 scripts/bench_report.py \
-  --corpus "$corpus" --verdicts "$work/verdicts-1.jsonl" \
-  --dkimbatch1 "$work/dkimbatch-1" --dkimbatch2 "$work/dkimbatch-2" \
-  --openssl-sig "$work/openssl-sig" --openssl-sha256 "$work/openssl-sha256" \
-  --openssl-sha1 "$work/openssl-sha1" --peers "$peers_json" \
+  --corpus "$corpus" --verdicts "$work/verdicts-1.jsonl" "${report_args[@]}" \
+  --peers "$peers_json" \
   --cores "$(nproc)" --load "$load_before $(cut -d' ' -f1 /proc/loadavg)" \
-  --command "scripts/bench.sh --messages $messages --seed $seed --peer-subset $subset --repeat $repeat" \
+  --command "scripts/bench.sh --messages $messages --seed $seed --peer-subset $subset --rounds $rounds" \
   --json "bench/results/$stamp.json" --markdown "bench/results/$stamp.md"
