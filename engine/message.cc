@@ -7,22 +7,21 @@
 #include <cstring>
 
 #include "engine/internal/ascii.h"
+#include "engine/simd/find.h"
 
 namespace dkimbatch::engine {
 namespace {
 
 using internal::IsWsp;
 
-// LineEnd returns the index just past the '\n' ending the line at `pos`, or
-// text.size() when the last line has no line break.
-size_t LineEnd(std::string_view text, size_t pos) {
-  const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-  if (nl == nullptr) return text.size();
-  return static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-}
-
-bool IsEmptyLine(std::string_view line) {
-  return line == "\n" || line == "\r\n";
+// EmptyLineEnd returns the position just past the empty line ("\n" or
+// "\r\n") at `pos`, or 0 if the line at `pos` is not empty.
+size_t EmptyLineEnd(std::string_view text, size_t pos) {
+  if (text[pos] == '\n') return pos + 1;
+  if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') {
+    return pos + 2;
+  }
+  return 0;
 }
 
 std::string_view StripLineBreak(std::string_view s) {
@@ -80,40 +79,22 @@ bool HeaderCursor::Next(HeaderField* out) {
     body_ = {};
     return false;
   }
-  size_t end = LineEnd(text, pos_);
-  std::string_view line = text.substr(pos_, end - pos_);
-  if (IsEmptyLine(line)) {
-    body_ = text.substr(end);
+  // The empty line ends the header section.
+  if (const size_t body = EmptyLineEnd(text, pos_); body != 0) {
+    body_ = text.substr(body);
     pos_ = n;
     return false;
   }
   // A continuation line before any field starts a nameless field.
-  size_t field_end = end;
-  while (field_end < n && IsWsp(text[field_end])) {
-    field_end = LineEnd(text, field_end);
-  }
-  std::string_view raw = text.substr(pos_, field_end - pos_);
+  const simd::FieldScan field = simd::ScanField(text, pos_);
+  const std::string_view raw = text.substr(pos_, field.end - pos_);
   *out = HeaderField();
   out->raw = raw;
-  std::string_view first_line = StripLineBreak(line);
-  size_t colon = internal::FindColon(first_line);
-  if (colon != std::string_view::npos && colon > 0 && !IsWsp(raw[0])) {
-    std::string_view name = raw.substr(0, colon);
-    while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
-    bool printable = !name.empty();
-    for (char c : name) {
-      if (static_cast<unsigned char>(c) <= 32 ||
-          static_cast<unsigned char>(c) >= 127) {
-        printable = false;
-        break;
-      }
-    }
-    if (printable) {
-      out->name = name;
-      out->value = StripLineBreak(raw.substr(colon + 1));
-    }
+  if (field.name_len > 0) {
+    out->name = raw.substr(0, field.name_len);
+    out->value = StripLineBreak(raw.substr(field.colon + 1));
   }
-  pos_ = field_end;
+  pos_ = field.end;
   return true;
 }
 

@@ -3,7 +3,7 @@
 // Searches over large views with the implementation of the active SIMD
 // level (engine/simd/cpu.h): substrings, e.g. io/'s scan of multi-GB mbox
 // archives for "\nFrom " separators (a memmem()), and the end of a DKIM
-// tag-value.
+// tag-value, and the end and name of a header field.
 #ifndef DKIMBATCH_ENGINE_SIMD_FIND_H_
 #define DKIMBATCH_ENGINE_SIMD_FIND_H_
 
@@ -30,6 +30,22 @@ size_t FindAfterEither(std::string_view haystack, size_t from, char a, char b,
 // there is none. Bytes >= 0x80 do not stop it.
 size_t FindTagValueStop(std::string_view text, size_t from);
 
+// FieldScan is one RFC 5322 header field as engine/message.h splits it.
+struct FieldScan {
+  // Just past the field's last line break: the first '\n' that no SP or
+  // HTAB follows (a folded line goes on); the text's end if there is none.
+  size_t end;
+  // The name's length: the bytes before the field's first ':', trailing SP
+  // and HTAB removed; 0 if that is empty or has a byte outside 0x21-0x7e
+  // (so also when the field's first line has no ':').
+  size_t name_len;
+  // The first ':' (from the field's start); meaningful when name_len > 0.
+  size_t colon;
+};
+
+// ScanField scans the field that starts at `from` (at most text.size()).
+FieldScan ScanField(std::string_view text, size_t from);
+
 namespace internal {
 
 // One implementation per level; the scalar one (memmem) is the reference.
@@ -49,6 +65,10 @@ size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
 size_t FindTagValueStopScalar(std::string_view text, size_t from);
 size_t FindTagValueStopAvx2(std::string_view text, size_t from);
 size_t FindTagValueStopAvx512(std::string_view text, size_t from);
+
+FieldScan ScanFieldScalar(std::string_view text, size_t from);
+FieldScan ScanFieldAvx2(std::string_view text, size_t from);
+FieldScan ScanFieldAvx512(std::string_view text, size_t from);
 
 }  // namespace internal
 }  // namespace dkimbatch::engine::simd

@@ -1,6 +1,6 @@
 // engine/simd/find_avx2.cc
 //
-// FindSubstring, FindAfterEither and FindTagValueStop on AVX2 (see
+// FindSubstring, FindAfterEither, FindTagValueStop and ScanField on AVX2 (see
 // find_simd.inc).
 #include <immintrin.h>
 
@@ -37,6 +37,10 @@ size_t FindAfterEitherAvx2(std::string_view haystack, size_t from, char a,
 
 size_t FindTagValueStopAvx2(std::string_view text, size_t from) {
   return FindTagValueStopSimd(text, from);
+}
+
+FieldScan ScanFieldAvx2(std::string_view text, size_t from) {
+  return ScanFieldSimd(text, from);
 }
 
 }  // namespace dkimbatch::engine::simd::internal

@@ -1,7 +1,7 @@
 // engine/simd/find_avx512.cc
 //
-// FindSubstring, FindAfterEither and FindTagValueStop on AVX-512 BW (see
-// find_simd.inc).
+// FindSubstring, FindAfterEither, FindTagValueStop and ScanField on AVX-512 BW
+// (see find_simd.inc).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -37,6 +37,10 @@ size_t FindAfterEitherAvx512(std::string_view haystack, size_t from, char a,
 
 size_t FindTagValueStopAvx512(std::string_view text, size_t from) {
   return FindTagValueStopSimd(text, from);
+}
+
+FieldScan ScanFieldAvx512(std::string_view text, size_t from) {
+  return ScanFieldSimd(text, from);
 }
 
 }  // namespace dkimbatch::engine::simd::internal

@@ -5,7 +5,8 @@
 // definition), for the needles io/mbox.cc uses and a few others, from every
 // start offset, on random text dense in near misses, and on haystacks that
 // end right before an unreadable page. FindTagValueStop (the tag-list
-// parser's value scan) likewise against its definition.
+// parser's value scan) likewise against its definition, and ScanField (the
+// header field splitter) against a line-by-line version of it.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -245,6 +246,138 @@ TEST(SimdTagValueStop, RandomTagLists) {
       return;
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// ScanField.
+
+using ScanFn = FieldScan (*)(std::string_view, size_t);
+
+ScanFn ScanFnFor(SimdLevel level) {
+  return ForLevel<ScanFn>(level, internal::ScanFieldAvx512,
+                          internal::ScanFieldAvx2, internal::ScanFieldScalar);
+}
+
+// NaiveScan is the definition, line by line: the field is its first line
+// and the lines after it that start with SP or HTAB; the name is what comes
+// before the first ':' of the first line, trailing SP and HTAB removed, if
+// that is not empty and all of it is in 0x21-0x7e.
+FieldScan NaiveScan(std::string_view text, size_t from) {
+  from = std::min(from, text.size());
+  auto line_end = [&](size_t p) {
+    const size_t nl = text.find('\n', p);
+    return nl == std::string_view::npos ? text.size() : nl + 1;
+  };
+  const size_t first_end = line_end(from);
+  size_t end = first_end;
+  while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) {
+    end = line_end(end);
+  }
+  FieldScan want{end, 0, 0};
+  const std::string_view first = text.substr(from, first_end - from);
+  const size_t colon = first.find(':');
+  if (colon == std::string_view::npos) return want;
+  std::string_view name = first.substr(0, colon);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
+    name.remove_suffix(1);
+  }
+  if (name.empty()) return want;
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x21 ||
+        static_cast<unsigned char>(c) > 0x7e) {
+      return want;
+    }
+  }
+  want.name_len = name.size();
+  want.colon = colon;
+  return want;
+}
+
+bool SameScan(const FieldScan& a, const FieldScan& b) {
+  return a.end == b.end && a.name_len == b.name_len &&
+         (a.name_len == 0 || a.colon == b.colon);
+}
+
+// ExpectScansAgree checks every level (scalar included) from every offset.
+bool ExpectScansAgree(std::string_view text, const char* label) {
+  std::vector<SimdLevel> levels = VectorLevels();
+  levels.push_back(SimdLevel::kScalar);
+  for (size_t from = 0; from <= text.size() + 1; ++from) {
+    const FieldScan want = NaiveScan(text, from);
+    for (SimdLevel level : levels) {
+      const FieldScan got = ScanFnFor(level)(text, from);
+      if (SameScan(got, want)) continue;
+      ADD_FAILURE() << SimdLevelName(level) << " from " << from << ": end "
+                    << got.end << " name " << got.name_len << " colon "
+                    << got.colon << ", want end " << want.end << " name "
+                    << want.name_len << " colon " << want.colon << " in "
+                    << label << ": " << Printable(text);
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(SimdScanField, EveryByteAtEveryPosition) {
+  // A folded field with one byte replaced, at positions around both block
+  // boundaries and the name, ':' and line breaks.
+  const std::string base = "Subject: a" + std::string(50, 'b') + "\r\n\t" +
+                           std::string(60, 'c') + "\r\n x\r\nTo: y\r\n";
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at : {0, 1, 6, 7, 8, 9, 62, 63, 64, 65, 66, 127, 128, 129}) {
+      std::string s = base;
+      s[at] = static_cast<char>(c);
+      if (!ExpectScansAgree(s, "one byte in a field")) return;
+    }
+  }
+}
+
+TEST(SimdScanField, RandomHeaders) {
+  RandomBytes rng(0x5C);
+  static const std::vector<std::string> kPieces = {
+      "From",
+      "Subject",
+      ":",
+      ": ",
+      " ",
+      "\t",
+      "\r\n",
+      "\n",
+      "\r",
+      "\r\n ",
+      "\n\t",
+      "x",
+      "long-name-" + std::string(70, 'n'),
+      "\x80",
+      "\x7f",
+      "(c:d)",
+      std::string(1, '\0'),
+      "\r\n\r\n",
+      "a b"};
+  for (int rep = 0; rep < 600; ++rep) {
+    std::string s;
+    const size_t pieces = rng.Below(60);
+    for (size_t i = 0; i < pieces; ++i) s += kPieces[rng.Below(kPieces.size())];
+    if (!ExpectScansAgree(s, "random header")) return;
+    testutil::GuardedCopy guarded(s);
+    if (!ExpectScansAgree(guarded.at_end(), "header at a page end") ||
+        !ExpectScansAgree(guarded.at_start(), "header at a page start")) {
+      return;
+    }
+  }
+}
+
+TEST(SimdScanField, LongNamesAndValues) {
+  // Names of 60 to 70 bytes (the ':' around the end of the first block)
+  // and a colon-less first line longer than a block.
+  for (size_t len = 55; len <= 75; ++len) {
+    for (const char* rest : {": v\r\n", " : v\r\n\t w\r\n", "\r\n: v\r\n"}) {
+      const std::string s = std::string(len, 'N') + rest + "Next: z\r\n";
+      if (!ExpectScansAgree(s, "long name")) return;
+    }
+  }
+  EXPECT_EQ(ScanField(std::string(100, 'N') + ": v\r\n", 0).name_len, 100u);
+  EXPECT_EQ(ScanField(std::string(100, 'N') + "\r\n: v\r\n", 0).name_len, 0u);
 }
 
 }  // namespace

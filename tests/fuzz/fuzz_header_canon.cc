@@ -7,7 +7,9 @@
 // Input: byte 0 picks the algorithm (bit 0) and whether the final CRLF is
 // kept (bit 1; dropped for the DKIM-Signature being verified, §3.7); the
 // rest is the field as HeaderCursor cuts it: a name without CR or LF, ':',
-// then any value bytes (continuation lines included).
+// then any value bytes (continuation lines included). The whole input also
+// goes to the header field splitter (simd::ScanField), whose levels must
+// agree with its scalar reference from the first two offsets.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "engine/canon/header_canon.h"
 #include "engine/simd/cpu.h"
+#include "engine/simd/find.h"
 #include "tests/engine/reference_canon.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -56,9 +59,27 @@ std::string RefSimpleHeader(std::string_view raw, bool with_crlf) {
   return out;
 }
 
+// CheckScanField compares every ScanField level this CPU runs with the
+// scalar reference.
+void CheckScanField(std::string_view text) {
+  namespace simd = dkimbatch::engine::simd;
+  using ScanFn = simd::FieldScan (*)(std::string_view, size_t);
+  for (size_t from : {size_t{0}, size_t{1}}) {
+    const simd::FieldScan want = simd::internal::ScanFieldScalar(text, from);
+    for (simd::SimdLevel level : simd::SupportedSimdLevels()) {
+      const simd::FieldScan got = simd::ForLevel<ScanFn>(
+          level, simd::internal::ScanFieldAvx512, simd::internal::ScanFieldAvx2,
+          simd::internal::ScanFieldScalar)(text, from);
+      FUZZ_CHECK(got.end == want.end && got.name_len == want.name_len &&
+                 (want.name_len == 0 || got.colon == want.colon));
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  CheckScanField(std::string_view(reinterpret_cast<const char*>(data), size));
   if (size < 1) return 0;
   const Canon canon = (data[0] & 1) ? Canon::kRelaxed : Canon::kSimple;
   const bool with_crlf = (data[0] & 2) != 0;
