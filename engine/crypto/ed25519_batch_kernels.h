@@ -42,6 +42,9 @@ const Ed25519Kernel& Ed25519ScalarKernel();
 // and IFMA code; Ed25519IfmaKernel() may be called only then.
 bool Ed25519IfmaSupported();
 const Ed25519Kernel& Ed25519IfmaKernel();
+// Ed25519IfmaKernel4 works on lanes 0-3 only (of the same 8-lane arrays):
+// the words of lanes 4-7 are neither read nor written.
+const Ed25519Kernel& Ed25519IfmaKernel4();
 
 }  // namespace dkimbatch::engine::internal
 
