@@ -168,6 +168,27 @@ TEST(SimdFind, LongHaystack) {
   }
 }
 
+// RandomPieces joins fewer than `max_pieces` random picks of `pieces`.
+std::string RandomPieces(RandomBytes& rng,
+                         const std::vector<std::string>& pieces,
+                         size_t max_pieces) {
+  std::string s;
+  const size_t n = rng.Below(max_pieces);
+  for (size_t i = 0; i < n; ++i) s += pieces[rng.Below(pieces.size())];
+  return s;
+}
+
+// AgreesHereAndAtPageEdges runs `agree` (text, label -> false after a
+// failure) on `s` and on copies of it that end right before, and start right
+// after, an unreadable page.
+bool AgreesHereAndAtPageEdges(const std::string& s, const char* label,
+                              bool (*agree)(std::string_view, const char*)) {
+  if (!agree(s, label)) return false;
+  testutil::GuardedCopy guarded(s);
+  return agree(guarded.at_end(), "the same at a page end") &&
+         agree(guarded.at_start(), "the same at a page start");
+}
+
 // ---------------------------------------------------------------------------
 // FindTagValueStop.
 
@@ -236,13 +257,8 @@ TEST(SimdTagValueStop, RandomTagLists) {
       "; ",       "=",
       "x"};
   for (int rep = 0; rep < 400; ++rep) {
-    std::string s;
-    const size_t pieces = rng.Below(90);
-    for (size_t i = 0; i < pieces; ++i) s += kPieces[rng.Below(kPieces.size())];
-    if (!ExpectStopsAgree(s, "random tag list")) return;
-    testutil::GuardedCopy guarded(s);
-    if (!ExpectStopsAgree(guarded.at_end(), "text at a page end") ||
-        !ExpectStopsAgree(guarded.at_start(), "text at a page start")) {
+    if (!AgreesHereAndAtPageEdges(RandomPieces(rng, kPieces, 90),
+                                  "random tag list", ExpectStopsAgree)) {
       return;
     }
   }
@@ -355,13 +371,8 @@ TEST(SimdScanField, RandomHeaders) {
       "\r\n\r\n",
       "a b"};
   for (int rep = 0; rep < 600; ++rep) {
-    std::string s;
-    const size_t pieces = rng.Below(60);
-    for (size_t i = 0; i < pieces; ++i) s += kPieces[rng.Below(kPieces.size())];
-    if (!ExpectScansAgree(s, "random header")) return;
-    testutil::GuardedCopy guarded(s);
-    if (!ExpectScansAgree(guarded.at_end(), "header at a page end") ||
-        !ExpectScansAgree(guarded.at_start(), "header at a page start")) {
+    if (!AgreesHereAndAtPageEdges(RandomPieces(rng, kPieces, 60),
+                                  "random header", ExpectScansAgree)) {
       return;
     }
   }
