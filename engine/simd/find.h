@@ -48,7 +48,7 @@ FieldScan ScanField(std::string_view text, size_t from);
 
 namespace internal {
 
-// One implementation per level; the scalar one (memmem) is the reference.
+// One implementation per level; the scalar one is the reference.
 size_t FindSubstringScalar(std::string_view haystack, size_t from,
                            std::string_view needle);
 size_t FindSubstringAvx2(std::string_view haystack, size_t from,
