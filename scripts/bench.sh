@@ -10,8 +10,8 @@
 #   - dkimbatch at 1 and 2 threads: msgs/s, MB/s, peak RSS, CPU time;
 # and the round's ratio of dkimbatch (2 threads) to its ceiling. The table
 # gives the medians of the rounds: on a shared host the machine's speed
-# drifts within a minute, and a ratio whose two sides are measured together
-# drifts far less. Then each installed peer (scripts/peers.sh) on the first
+# drifts by 10-20% within a minute, so no single figure of either side
+# holds still. Then each installed peer (scripts/peers.sh) on the first
 # M messages (default 2,000) with both cores (two processes, --shard 0/2
 # and 1/2), and dkimbatch's speedup over the fastest.
 # Results: bench/results/<UTC time>.json and .md; the last line printed is
@@ -33,6 +33,9 @@ while [ $# -gt 0 ]; do
 done
 
 say() { echo "bench.sh: $*" >&2; }
+case "$rounds" in
+  ''|*[!0-9]*|0) say "--rounds wants a positive number, not '$rounds'"; exit 2 ;;
+esac
 [ "$subset" -le "$messages" ] || subset=$messages
 bin=$ROOT/build/dkimbatch
 if [ ! -x "$bin" ]; then
