@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "cli/parse_int.h"
+
 namespace dkimbatch::cli {
 
 const char kResolverHelp[] =
@@ -57,11 +59,8 @@ bool ParseResolverFlag(std::string_view name, const std::string& value,
     }
     out->timeout_s = secs;
   } else if (name == "--concurrency") {
-    char* end = nullptr;
-    errno = 0;
-    long n = std::strtol(value.c_str(), &end, 10);
-    if (value.empty() || errno != 0 || end != value.c_str() + value.size() ||
-        n < 1 || n > 4096) {
+    long long n = 0;
+    if (!ParseInt(value, 1, 4096, &n)) {
       *error = "--concurrency: expected 1..4096, got '" + value + "'";
       return false;
     }
