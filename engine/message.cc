@@ -4,7 +4,6 @@
 #include "engine/message.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "engine/internal/ascii.h"
 #include "engine/simd/find.h"

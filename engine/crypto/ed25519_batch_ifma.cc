@@ -30,15 +30,27 @@ bool Ed25519IfmaSupported() {
 
 namespace {
 
+// MulLo / MulHi for both builds below: vpmadd52luq / vpmadd52huq on 512-
+// or 256-bit vectors.
+template <typename W>
+inline W MulLo(W acc, W a, W b) {
+  if constexpr (sizeof(W) == 64) {
+    return (W)_mm512_madd52lo_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
+  } else {
+    return (W)_mm256_madd52lo_epu64((__m256i)acc, (__m256i)a, (__m256i)b);
+  }
+}
+template <typename W>
+inline W MulHi(W acc, W a, W b) {
+  if constexpr (sizeof(W) == 64) {
+    return (W)_mm512_madd52hi_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
+  } else {
+    return (W)_mm256_madd52hi_epu64((__m256i)acc, (__m256i)a, (__m256i)b);
+  }
+}
+
 typedef uint64_t V __attribute__((vector_size(64)));
 typedef int64_t S __attribute__((vector_size(64)));
-
-inline V MulLo(V acc, V a, V b) {
-  return (V)_mm512_madd52lo_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
-}
-inline V MulHi(V acc, V a, V b) {
-  return (V)_mm512_madd52hi_epu64((__m512i)acc, (__m512i)a, (__m512i)b);
-}
 
 }  // namespace
 
@@ -52,13 +64,6 @@ namespace {
 
 typedef uint64_t V __attribute__((vector_size(32)));
 typedef int64_t S __attribute__((vector_size(32)));
-
-inline V MulLo(V acc, V a, V b) {
-  return (V)_mm256_madd52lo_epu64((__m256i)acc, (__m256i)a, (__m256i)b);
-}
-inline V MulHi(V acc, V a, V b) {
-  return (V)_mm256_madd52hi_epu64((__m256i)acc, (__m256i)a, (__m256i)b);
-}
 
 }  // namespace
 
