@@ -13,9 +13,11 @@ namespace dkimbatch::engine {
 
 uint64_t CanonicalizeBody(Canon canon, std::string_view body, uint64_t limit,
                           ByteSink* sink) {
+  static const auto avx512 = simd::CpuHasAvx512Vbmi2()
+                                 ? internal::CanonicalizeBodyAvx512Vbmi2
+                                 : internal::CanonicalizeBodyAvx512;
   return simd::ForLevel(
-      simd::ActiveSimdLevel(), internal::CanonicalizeBodyAvx512,
-      internal::CanonicalizeBodyAvx2,
+      simd::ActiveSimdLevel(), avx512, internal::CanonicalizeBodyAvx2,
       internal::CanonicalizeBodyScalar)(canon, body, limit, sink);
 }
 

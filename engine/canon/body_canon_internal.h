@@ -28,6 +28,9 @@ uint64_t CanonicalizeBodyAvx2(Canon canon, std::string_view body,
                               uint64_t limit, ByteSink* sink);
 uint64_t CanonicalizeBodyAvx512(Canon canon, std::string_view body,
                                 uint64_t limit, ByteSink* sink);
+// The AVX-512 level's kernel on a CPU with VBMI2 (simd::CpuHasAvx512Vbmi2).
+uint64_t CanonicalizeBodyAvx512Vbmi2(Canon canon, std::string_view body,
+                                     uint64_t limit, ByteSink* sink);
 
 // BodyExtent: the canonical body is the canonical form of every line of
 // body[0, end), each ended by CRLF, then CRLF when `add_crlf`.

@@ -64,6 +64,17 @@ SimdLevel DetectSimdLevel() {
   return detected;
 }
 
+bool CpuHasAvx512Vbmi2() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool vbmi2 = CpuHasAvx512() &&
+                            __builtin_cpu_supports("avx512vbmi") &&
+                            __builtin_cpu_supports("avx512vbmi2");
+  return vbmi2;
+#else
+  return false;
+#endif
+}
+
 bool SimdLevelSupported(SimdLevel level) {
   return static_cast<uint8_t>(level) <= static_cast<uint8_t>(DetectSimdLevel());
 }

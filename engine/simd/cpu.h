@@ -33,6 +33,12 @@ SimdLevel DetectSimdLevel();
 // SimdLevelSupported returns true when this CPU can run `level`.
 bool SimdLevelSupported(SimdLevel level);
 
+// CpuHasAvx512Vbmi2 returns true when this CPU runs kAvx512 and AVX-512
+// VBMI and VBMI2 (byte permutes, byte compress: Ice Lake, Zen 4 and later).
+// Not a level of its own: a kAvx512 kernel with a VBMI2 variant runs that
+// variant on such a CPU (the differential tests run both).
+bool CpuHasAvx512Vbmi2();
+
 // SupportedSimdLevels returns every level this CPU can run, scalar first.
 std::span<const SimdLevel> SupportedSimdLevels();
 

@@ -27,6 +27,16 @@ TEST(SimdCpu, SupportedLevelsEndAtTheDetectedOne) {
   for (SimdLevel level : levels) EXPECT_TRUE(SimdLevelSupported(level));
 }
 
+// VBMI2 kernels are variants of the AVX-512 level's: they need all of it.
+TEST(SimdCpu, Vbmi2OnlyWithAvx512) {
+  if (CpuHasAvx512Vbmi2()) {
+    EXPECT_TRUE(SimdLevelSupported(SimdLevel::kAvx512));
+  }
+  if (!SimdLevelSupported(SimdLevel::kAvx512)) {
+    EXPECT_FALSE(CpuHasAvx512Vbmi2());
+  }
+}
+
 TEST(SimdCpu, ForcedLevelIsActive) {
   const SimdLevel saved = ActiveSimdLevel();
   for (SimdLevel level : SupportedSimdLevels()) {

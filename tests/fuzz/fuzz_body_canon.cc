@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/canon/body_canon.h"
+#include "engine/canon/body_canon_internal.h"
 #include "engine/canon/byte_arena.h"
 #include "engine/canon/sink.h"
 #include "engine/simd/cpu.h"
@@ -43,10 +44,27 @@ uint64_t BodyAt(Canon canon, std::string_view body, uint64_t limit,
   return dkimbatch::engine::CanonicalizeBody(canon, body, limit, sink);
 }
 
+// The AVX-512 level runs the VBMI2 kernel where the CPU has VBMI2: the
+// plain AVX-512 kernel is then called directly (on a CPU without AVX-512
+// or VBMI2, the level's entry point stands in for the kernel it lacks).
+template <bool kVbmi2>
+uint64_t Avx512Kernel(Canon canon, std::string_view body, uint64_t limit,
+                      ByteSink* sink) {
+  namespace simd = dkimbatch::engine::simd;
+  namespace internal = dkimbatch::engine::internal;
+  if (!simd::CpuHasAvx512Vbmi2()) {
+    return BodyAt<simd::SimdLevel::kAvx512>(canon, body, limit, sink);
+  }
+  return kVbmi2
+             ? internal::CanonicalizeBodyAvx512Vbmi2(canon, body, limit, sink)
+             : internal::CanonicalizeBodyAvx512(canon, body, limit, sink);
+}
+
 constexpr BodyImpl kBodyImpls[] = {
     {"scalar", &BodyAt<dkimbatch::engine::simd::SimdLevel::kScalar>},
     {"avx2", &BodyAt<dkimbatch::engine::simd::SimdLevel::kAvx2>},
-    {"avx512", &BodyAt<dkimbatch::engine::simd::SimdLevel::kAvx512>},
+    {"avx512", &Avx512Kernel<false>},
+    {"avx512vbmi2", &Avx512Kernel<true>},
 };
 
 }  // namespace
