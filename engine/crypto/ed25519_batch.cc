@@ -46,19 +46,86 @@ const Ed25519Kernel& NarrowKernelFor(Ed25519BatchKernel kernel) {
                                              : internal::Ed25519ScalarKernel();
 }
 
-// BaseTable returns 1B..8B for every lane, computed once (with the scalar
-// kernel: both kernels give the same words).
-const uint64_t* BaseTable() {
-  struct Table {
-    alignas(64) uint64_t words[kEdBaseTableWords * kEdLanes];
-  };
-  static const Table* table = [] {
-    Table* t = new Table;
-    internal::Ed25519ScalarKernel().base_table(t->words);
-    return t;
-  }();
-  return table->words;
-}
+// kBaseTableLane is 1B..8B as the kernels' BaseTable writes it for one
+// lane: for each multiple, y + x, y - x and 2dxy of its affine point, 5
+// limbs each. Constants, since computing them took about 3 ms per process;
+// Ed25519BatchKey.BaseTableIsTheKernelsAndTheReferences checks them
+// against both kernels and the reference curve arithmetic.
+constexpr uint64_t kBaseTableLane[8][3][kEdLimbs] = {
+    // 1B
+    {{0xc93c6f58c3b85, 0xc6fb8c0e192fb, 0x43d42c2cf932d, 0xba65270b48986,
+      0x007cf9d3a33d4},
+     {0x03905d740913e, 0x05d140beb39d1, 0x88f8a09fd399f, 0x1267a5c184346,
+      0x044fd2f9298f8},
+     {0x91205877aaa68, 0x23ccaac49eabc, 0xd43598c26d9e8, 0x65a85a1b7dcbd,
+      0x06f117b689f0c}},
+    // 2B
+    {{0x4e7fc933c71d7, 0x967a0ff5b5922, 0x1d607029f469d, 0x2e2e5aa69a65e,
+      0x0590c063fa87d},
+     {0x9a56042b4d5a8, 0x0c4e60acf68a9, 0x16e37aa8f2b81, 0x2555e09e236bb,
+      0x06bb595a669c9},
+     {0xaa8b3a59b7a5f, 0xdd5d9acf7843f, 0xb3d6a3136c16b, 0x0b73500fa0840,
+      0x0701af5b13ea5}},
+    // 3B
+    {{0x5b0a84cee9730, 0x30e8864b8aaf2, 0xf016732025a84, 0xf8f4c11b50029,
+      0x07a164e1b9a80},
+     {0x11fe8a4fcd265, 0xfde5c1ba7d566, 0x14bd6bd3bd353, 0xda628131f31a2,
+      0x02ab91587555b},
+     {0xe933f0dd0d889, 0x221c35da6214a, 0xcf2db4c589423, 0xb4c6d170e5458,
+      0x05a2826af12b9}},
+    // 4B
+    {{0x351b98efc099f, 0xf47dfd2538287, 0xb0a92656765c6, 0x8727ca348d3df,
+      0x0680e910321e5},
+     {0xe050a056818bf, 0x715660faa995f, 0x6a05073327e89, 0xa49ac3e8e3cd0,
+      0x027933f4c7445},
+     {0x3fbe9c476ff09, 0x457b5cc1725a1, 0x02b44946e9e39, 0x3e2b5ddbdcf91,
+      0x07f9d0cbf6355}},
+    // 5B
+    {{0x2bc4408a5bb33, 0xc3c75eed02a21, 0xabfec448d5048, 0x06ebdd1beb0c5,
+      0x02945ccf146e2},
+     {0x182c3a447d6ba, 0xd14b2729b77f9, 0x864a087d50014, 0x55f3e33cf11cb,
+      0x0154a7e73eb1b},
+     {0xbdbf1812a8285, 0x07d0bdd1fcbcb, 0xbbda72d270e08, 0xb69ab41b670b1,
+      0x043aabe696b3b}},
+    // 6B
+    {{0xceeeb77157131, 0x8900c8af883a0, 0xa59a7369b2715, 0x38bd8065b668d,
+      0x051e57bb6a2cc},
+     {0x806b67b7d8ca4, 0x8427d22739499, 0x04553b9575be2, 0x7884bb085ce72,
+      0x038b64c41ae41},
+     {0xc326702ea4b71, 0x0341a1bb0185a, 0x83bc144be70e0, 0x61e353e4a24b0,
+      0x010b8e91a9f0d}},
+    // 7B
+    {{0xa5cd0944ea3bf, 0x3ab39dc0d26b1, 0x8542e49747035, 0x927e71b252822,
+      0x0461bea69283c},
+     {0xf2c9aaa3221b1, 0x533bba23a7ba6, 0x2192c3a6ca021, 0x17e09dea764f9,
+      0x01d6edd5d2e53},
+     {0x36dc801b8b3a2, 0x47053ea49af18, 0x877adf3b3035f, 0x90a7529c41ba5,
+      0x07a9fbb1c6a0f}},
+    // 8B
+    {{0x7596604dd3e8f, 0x77e288702c59b, 0xed9c3236cb303, 0xe52fb1339c665,
+      0x00915e76061bc},
+     {0x75dedf39234d9, 0x80e1b558f9e2a, 0xe3c23fb963d76, 0x01c32c2741ac6,
+      0x03a9024a1320e},
+     {0x1f5d9c9a2911a, 0x788bcca7d7e7c, 0xeb62a32b8a371, 0x4e95636412190,
+      0x026907c5c2ecc}},
+};
+
+struct BaseTableWords {
+  alignas(64) uint64_t words[kEdBaseTableWords * kEdLanes];
+};
+constexpr BaseTableWords kBaseTable = [] {
+  static_assert(sizeof(kBaseTableLane) / sizeof(uint64_t) == kEdBaseTableWords);
+  BaseTableWords table{};
+  uint64_t* out = table.words;
+  for (const auto& multiple : kBaseTableLane) {
+    for (const auto& coordinate : multiple) {
+      for (uint64_t limb : coordinate) {
+        for (int l = 0; l < kEdLanes; ++l) *out++ = limb;
+      }
+    }
+  }
+  return table;
+}();
 
 uint64_t LoadLe64(const uint8_t* p) {
   uint64_t v;
@@ -199,7 +266,7 @@ void Ed25519BatchVerifier::Verify(std::span<const Ed25519BatchItem> items,
                                   Ed25519BatchKernel kernel) {
   const Ed25519Kernel& run = KernelFor(kernel);
   const Ed25519Kernel& narrow = NarrowKernelFor(kernel);
-  const uint64_t* base = BaseTable();
+  const uint64_t* base = kBaseTable.words;
   struct Lanes {
     alignas(64) uint64_t a_table[kEdCachedTableWords * kEdLanes];
     alignas(64) int64_t s_digits[kEdWindows * kEdLanes];
@@ -266,4 +333,9 @@ void Ed25519BatchVerifier::Verify(std::span<const Ed25519BatchItem> items,
   if (used > 0) run_group();
 }
 
+namespace internal {
+
+const uint64_t* Ed25519BaseTable() { return kBaseTable.words; }
+
+}  // namespace internal
 }  // namespace dkimbatch::engine

@@ -36,6 +36,10 @@ struct Ed25519Kernel {
                   uint64_t* xy);
 };
 
+// Ed25519BaseTable returns the words BaseTable writes (1B..8B for every
+// lane), held as constants: the verifier never calls BaseTable.
+const uint64_t* Ed25519BaseTable();
+
 const Ed25519Kernel& Ed25519ScalarKernel();
 
 // Ed25519IfmaSupported reports whether the CPU and OS run AVX-512F, VL, DQ

@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/crypto/ed25519_batch_kernels.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_keys.h"
 
@@ -1056,6 +1057,44 @@ TEST(Ed25519BatchKey, TablesHoldMultiplesAndMatchAcrossKernels) {
     cases.push_back(Case{RawEd25519(priv.get()), {}, Bytes(64, 0), "random"});
   }
   CheckCases(cases, 4, /*check_tables=*/true);
+}
+
+// The constant base table is what both kernels' BaseTable computes, in
+// every lane, and holds 1B..8B as (y+x, y-x, 2dxy) of the reference's B.
+TEST(Ed25519BatchKey, BaseTableIsTheKernelsAndTheReferences) {
+  using internal::kEdBaseTableWords;
+  using internal::kEdLanes;
+  const uint64_t* table = internal::Ed25519BaseTable();
+  std::vector<const internal::Ed25519Kernel*> kernels = {
+      &internal::Ed25519ScalarKernel()};
+  if (internal::Ed25519IfmaSupported()) {
+    kernels.push_back(&internal::Ed25519IfmaKernel());
+  }
+  for (const internal::Ed25519Kernel* kernel : kernels) {
+    std::vector<uint64_t> computed(kEdBaseTableWords * kEdLanes);
+    kernel->base_table(computed.data());
+    EXPECT_TRUE(std::equal(computed.begin(), computed.end(), table))
+        << (kernel == kernels[0] ? "scalar" : "ifma");
+  }
+  Point multiple = Ref().base;
+  for (int k = 1; k <= 8; ++k) {
+    const Num x = multiple.x, y = multiple.y;
+    const Num want[3] = {FAdd(y, x), FSub(y, x),
+                         FMul(FMul(Num(2), CurveD()), FMul(x, y))};
+    for (int c = 0; c < 3; ++c) {
+      for (int lane = 0; lane < kEdLanes; ++lane) {
+        Num v;
+        for (int limb = 4; limb >= 0; --limb) {
+          BN_lshift(v.get(), v.get(), 52);
+          BN_add_word(v.get(),
+                      table[(((k - 1) * 3 + c) * 5 + limb) * kEdLanes + lane]);
+        }
+        EXPECT_EQ(FMod(v), want[c])
+            << "k=" << k << " c=" << c << " lane=" << lane;
+      }
+    }
+    multiple = PAdd(multiple, Ref().base);
+  }
 }
 
 // ---------------------------------------------------------------------------
