@@ -27,6 +27,7 @@ void AppendByScan(const Message& message,
   absl::InlinedVector<bool, 64> used(n, false);
   if (exclude_index < n) used[exclude_index] = true;
   for (std::string_view wanted : signed_headers) {
+    if (wanted.empty()) continue;  // nameless fields are never selected
     for (size_t j = n; j-- > 0;) {
       if (used[j]) continue;
       if (internal::EqualsIgnoreCase(message.headers[j].name, wanted)) {
