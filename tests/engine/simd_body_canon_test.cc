@@ -2,12 +2,12 @@
 //
 // Differential tests of body canonicalization: every vector kernel this
 // CPU runs (AVX2, AVX-512, AVX-512 VBMI2) against the scalar reference, on
-// random input over biased alphabets and on adversarial input (all white space,
-// CR without LF, LF without CR, 1 MB lines, trailing empty lines, patterns
-// placed at every offset 0..200 so that the kernels' 64-byte block edges and
-// their 128-byte tail fall inside CRLF pairs and WSP runs), each at several l=
-// limits. Any difference in the bytes written or the length returned fails,
-// through a plain sink or in place in a ByteArena.
+// random input over biased alphabets and on adversarial input (all white
+// space, CR without LF, LF without CR, 1 MB lines, trailing empty lines,
+// patterns placed at every offset 0..200 so that the kernels' 64-byte block
+// edges and their 128-byte tail fall inside CRLF pairs and WSP runs), each
+// at several l= limits. Any difference in the bytes written or the length
+// returned fails, through a plain sink or in place in a ByteArena.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,13 +31,19 @@ using testutil::VectorLevels;
 
 using BodyFn = uint64_t (*)(Canon, std::string_view, uint64_t, ByteSink*);
 
+// PlainKernelFor returns the kernel of `level` (at kAvx512, the one
+// without VBMI2).
+BodyFn PlainKernelFor(SimdLevel level) {
+  return ForLevel<BodyFn>(level, internal::CanonicalizeBodyAvx512,
+                          internal::CanonicalizeBodyAvx2,
+                          internal::CanonicalizeBodyScalar);
+}
+
 // BodyFnFor returns the kernel CanonicalizeBody() runs at `level`.
 BodyFn BodyFnFor(SimdLevel level) {
-  return ForLevel<BodyFn>(
-      level,
-      simd::CpuHasAvx512Vbmi2() ? internal::CanonicalizeBodyAvx512Vbmi2
-                                : internal::CanonicalizeBodyAvx512,
-      internal::CanonicalizeBodyAvx2, internal::CanonicalizeBodyScalar);
+  return level == SimdLevel::kAvx512 && simd::CpuHasAvx512Vbmi2()
+             ? internal::CanonicalizeBodyAvx512Vbmi2
+             : PlainKernelFor(level);
 }
 
 struct BodyKernel {
@@ -50,10 +56,7 @@ struct BodyKernel {
 std::vector<BodyKernel> VectorKernels() {
   std::vector<BodyKernel> out;
   for (SimdLevel level : VectorLevels()) {
-    out.push_back({simd::SimdLevelName(level),
-                   ForLevel<BodyFn>(level, internal::CanonicalizeBodyAvx512,
-                                    internal::CanonicalizeBodyAvx2,
-                                    internal::CanonicalizeBodyScalar)});
+    out.push_back({simd::SimdLevelName(level), PlainKernelFor(level)});
   }
   if (simd::CpuHasAvx512Vbmi2()) {
     out.push_back({"avx512vbmi2", internal::CanonicalizeBodyAvx512Vbmi2});
