@@ -2,7 +2,7 @@
 # tests/cli/isa_test.sh STATIC_LIB...
 # One binary runs on any x86-64: AVX, AVX-512, BMI and SHA instructions
 # appear only in the vector kernels' object files (*_avx2.cc.o,
-# *_avx512.cc.o, *_ifma.cc.o, *_shani.cc.o), and
+# *_avx512.cc.o, *_avx512vbmi2.cc.o, *_ifma.cc.o, *_shani.cc.o), and
 # there never in a weak (COMDAT) function: an inline function or template
 # instance that another object also emits, of which the linker keeps one
 # copy for every caller, must be baseline code. (The hazard of per-file -m
@@ -28,7 +28,7 @@ for lib in "$@"; do
     name=$(basename "$obj")
     users=$(functions_with_vector_code "$obj")
     case "$name" in
-      *_avx2.cc.o|*_avx512.cc.o|*_ifma.cc.o|*_shani.cc.o)
+      *_avx2.cc.o|*_avx512.cc.o|*_avx512vbmi2.cc.o|*_ifma.cc.o|*_shani.cc.o)
         [ -n "$users" ] && kernels=$((kernels + 1))
         weak=$(nm --defined-only "$obj" | awk '$2 == "W" || $2 == "V" {print $3}' | sort -u)
         shared=$(comm -12 <(echo "$users") <(echo "$weak") | grep . || true)
