@@ -186,6 +186,24 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(p.param.label);
     });
 
+// A comment or quoted-string hiding an address is seen wherever it starts:
+// at each of the 8 byte positions of a word and in the bytes past the last
+// whole word (FromDomain looks for '(' and '"' a word at a time).
+TEST(MessageFromDomainAnyOffset, CommentAndQuoteHideTheirAddress) {
+  for (size_t pad = 0; pad < 24; ++pad) {
+    const std::string lead(pad, ' ');
+    EXPECT_EQ(FromDomain(lead + "(<a@hidden.test>) <b@shown.example>"),
+              "shown.example")
+        << "comment after " << pad << " spaces";
+    EXPECT_EQ(FromDomain(lead + "\"<a@hidden.test>\" <b@shown.example>"),
+              "shown.example")
+        << "quoted-string after " << pad << " spaces";
+    // After the last whole word: the opener is among the last 7 bytes.
+    EXPECT_EQ(FromDomain(lead + "b@shown.example (<x@y>"), "shown.example")
+        << "comment at the end after " << pad << " spaces";
+  }
+}
+
 struct UnfoldCase {
   const char* label;
   std::string value;
