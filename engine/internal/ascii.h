@@ -79,8 +79,8 @@ inline void AssignExcerpt(std::string_view s, std::string* out,
   // The common case first, copied by hand: GCC inlines the copy of a
   // string that fits in std::string's own buffer (15 bytes or fewer) as
   // `rep movsq`, which costs tens of cycles to start, and a memcpy call
-  // costs about as much, for each of the short names (d=, s=, a=) copied
-  // per signature.
+  // costs more than two 8-byte moves, for each of the short names (d=,
+  // s=, a=) copied per signature.
   if (s.size() <= max) {
     const size_t n = s.size();
     out->resize(n);
