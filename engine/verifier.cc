@@ -143,11 +143,7 @@ void Verifier::Flush() {
     for (HashJob& job : hash_jobs_) {
       sha_jobs_.push_back(Sha256Job{arena + job.offset, job.len, job.digest});
     }
-    // Longest first, as Sha256Many schedules them (sorted here in place,
-    // so the call allocates nothing).
-    std::sort(
-        sha_jobs_.begin(), sha_jobs_.end(),
-        [](const Sha256Job& a, const Sha256Job& b) { return a.len > b.len; });
+    SortLongestFirst(&sha_jobs_, &sha_scratch_);
     Sha256Many(sha_jobs_);
   }
   // Settle the hashes and queue (or make) the public-key checks.

@@ -164,6 +164,7 @@ class Verifier {
   ByteArena hash_arena_;  // canonical bodies and header data, back to back
   std::vector<HashJob> hash_jobs_;
   std::vector<Sha256Job> sha_jobs_;
+  std::vector<Sha256Job> sha_scratch_;  // for SortLongestFirst
   std::vector<uint8_t> pending_bytes_;
 };
 

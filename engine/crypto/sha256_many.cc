@@ -286,6 +286,29 @@ void Sha256Many(std::span<const Sha256Job> jobs) {
   Sha256ManyWith(kernel, jobs);
 }
 
+void SortLongestFirst(std::vector<Sha256Job>* jobs,
+                      std::vector<Sha256Job>* scratch) {
+  // Block counts below kCounted each have a bucket; longer jobs share the
+  // first one and are sorted among themselves (few: a batch's bodies are
+  // mostly a few KB).
+  static constexpr size_t kCounted = 512;
+  const auto bucket = [](const Sha256Job& job) {
+    return kCounted - std::min(BlockCount(job.len), kCounted);
+  };
+  if (jobs->size() < 2) return;
+  size_t start[kCounted + 1] = {};
+  for (const Sha256Job& job : *jobs) ++start[bucket(job) + 1];
+  for (size_t b = 1; b <= kCounted; ++b) start[b] += start[b - 1];
+  scratch->resize(jobs->size());
+  for (const Sha256Job& job : *jobs) (*scratch)[start[bucket(job)]++] = job;
+  // start[0] is now the end of bucket 0, the jobs of kCounted blocks or more.
+  std::sort(scratch->begin(), scratch->begin() + start[0],
+            [](const Sha256Job& a, const Sha256Job& b) {
+              return BlockCount(a.len) > BlockCount(b.len);
+            });
+  jobs->swap(*scratch);
+}
+
 void Sha256ManyWith(Sha256ManyKernel kernel, std::span<const Sha256Job> jobs) {
   switch (kernel) {
     case Sha256ManyKernel::kShaNi:

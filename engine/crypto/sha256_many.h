@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace dkimbatch::engine {
 
@@ -44,6 +45,13 @@ bool Sha256ManyKernelSupported(Sha256ManyKernel kernel);
 // that order; others are sorted into a temporary (one allocation per call, not
 // per job).
 void Sha256Many(std::span<const Sha256Job> jobs);
+
+// SortLongestFirst puts `*jobs` in an order Sha256Many takes as it is (by
+// block count, most first; ties in any order), so that the call allocates
+// nothing: a counting sort for the usual sizes, built in `*scratch` and
+// swapped in (both vectors keep their memory for the next call).
+void SortLongestFirst(std::vector<Sha256Job>* jobs,
+                      std::vector<Sha256Job>* scratch);
 
 // Sha256ManyWith runs `kernel`, which must be supported.
 void Sha256ManyWith(Sha256ManyKernel kernel, std::span<const Sha256Job> jobs);

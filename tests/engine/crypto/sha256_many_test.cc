@@ -281,5 +281,56 @@ TEST(Sha256ManyTest, DefaultMatchesReference) {
   }
 }
 
+// SortLongestFirst against a stable sort by block count: the same jobs,
+// in non-increasing block count, for short jobs (one bucket each), long
+// ones (sorted among themselves), ties and the bucket edges.
+TEST(Sha256ManyTest, SortLongestFirstOrdersByBlockCount) {
+  const auto blocks = [](const Sha256Job& job) {
+    return (job.len + 8) / 64 + 1;
+  };
+  std::mt19937_64 rng(7);
+  std::vector<Sha256Job> jobs, scratch;
+  for (int round = 0; round < 200; ++round) {
+    const size_t n = rng() % 700;
+    jobs.clear();
+    for (size_t i = 0; i < n; ++i) {
+      size_t len;
+      switch (rng() % 4) {
+        case 0:  // around the edge of the counted sizes (511, 512 blocks)
+          len = 511 * 64 - 9 + rng() % 130;
+          break;
+        case 1:  // long: sorted among themselves
+          len = rng() % (size_t{1} << 21);
+          break;
+        default:  // a usual header block or body
+          len = rng() % 20000;
+      }
+      // `out` tells the jobs apart; `data` is not read.
+      jobs.push_back({nullptr, len, reinterpret_cast<uint8_t*>(i + 1)});
+    }
+    std::vector<Sha256Job> expected = jobs;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [&](const Sha256Job& a, const Sha256Job& b) {
+                       return blocks(a) > blocks(b);
+                     });
+    SortLongestFirst(&jobs, &scratch);
+    ASSERT_EQ(jobs.size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(blocks(jobs[i]), blocks(expected[i])) << round << " " << i;
+    }
+    // The same jobs: compare the sets of `out` tags with their lengths.
+    const auto by_tag = [](const Sha256Job& a, const Sha256Job& b) {
+      return a.out < b.out;
+    };
+    std::vector<Sha256Job> got = jobs;
+    std::sort(got.begin(), got.end(), by_tag);
+    std::sort(expected.begin(), expected.end(), by_tag);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(got[i].out, expected[i].out) << round;
+      EXPECT_EQ(got[i].len, expected[i].len) << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dkimbatch::engine
