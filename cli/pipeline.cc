@@ -7,9 +7,11 @@
 //                                 reading them), or else with messages it
 //                                 cut out (bounded by messages and bytes);
 //   2. verify (parallel)          one engine::Verifier per worker thread
-//                                 verifies the batch's messages (cutting a
-//                                 chunk's out one at a time, so each is still
-//                                 in the core's caches when verified), then
+//                                 verifies the batch's messages (a chunk's
+//                                 bytes are first read into the worker's
+//                                 buffer, then cut out one at a time, so each
+//                                 is still in the core's caches when
+//                                 verified), then
 //                                 runs their RSA checks together (batched,
 //                                 IFMA) and turns each verdict into a line;
 //   3. write  (serial, in order)  the lines get their indexes and go to the
@@ -62,7 +64,8 @@ struct Batch {
   size_t size = 0;
   bool chunked = false;
   io::MboxChunk chunk;
-  size_t rest = 0;    // chunked: where the messages the writer verifies begin
+  size_t rest = 0;    // chunked: where (in chunk.file->data()) the messages
+                      // the writer verifies begin
   std::string lines;  // without their indexes
   std::vector<IndexSlot> index_slots;  // one per line
   uint64_t bytes = 0;                  // message bytes (as stored)
@@ -121,7 +124,48 @@ struct Worker {
   io::MboxMessage message;
   std::vector<engine::Verdict> verdicts;
   std::vector<uint64_t> offsets;
+  // The bytes of the chunk being verified (see SplitChunk), reused chunk
+  // after chunk: allocated and first touched once, not per chunk.
+  std::unique_ptr<char[]> chunk_bytes;
+  size_t chunk_capacity = 0;
 };
+
+// A chunk larger than this is split from the mapping rather than read into
+// the worker's buffer (a chunk holds about batch_bytes, but a single large
+// message makes it as large as itself): so the buffers stay bounded.
+constexpr size_t kMaxChunkCopy = size_t{8} << 20;
+
+// ChunkSplit is a splitter over a chunk's bytes, from some separator of it
+// to its end, and the file offset of the splitter's data (its offsets and
+// positions are counted from there).
+struct ChunkSplit {
+  io::MboxSplitter split;
+  uint64_t base;
+};
+
+// SplitChunk returns a splitter of `chunk` from its separator at `from` (a
+// position in chunk.file->data()) on: over a copy in `worker`'s buffer that
+// ReadRange made (never touching the mapping's pages, see
+// io::MappedFile::ReadRange), or over the mapping when the range is too
+// large to copy or cannot be read so. Both split alike: a copy starts at a
+// separator and ends right before one (or at the end of the data), and the
+// split only looks back from a separator for the empty line before it.
+ChunkSplit SplitChunk(Worker& worker, const io::MboxChunk& chunk, size_t from) {
+  const size_t size = chunk.end - from;
+  if (size <= kMaxChunkCopy) {
+    if (worker.chunk_capacity < size) {
+      // Whole MiBs, so a slightly larger chunk does not reallocate.
+      worker.chunk_capacity = (size | ((size_t{1} << 20) - 1)) + 1;
+      worker.chunk_bytes.reset(new char[worker.chunk_capacity]);
+    }
+    if (chunk.file->ReadRange(from, chunk.end, worker.chunk_bytes.get())) {
+      return {
+          io::MboxSplitter(std::string_view(worker.chunk_bytes.get(), size)),
+          from};
+    }
+  }
+  return {io::MboxSplitter(chunk.file->data(), from, chunk.end), 0};
+}
 
 // Messages in the first batch (see `read` below).
 constexpr size_t kFirstBatchMessages = 16;
@@ -204,7 +248,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   auto make_worker = [&] {
-    return Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}};
+    return Worker{
+        engine::Verifier(keys, verify_options), {}, {}, {}, {}, {}, 0};
   };
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
   BatchPool pool;
@@ -335,8 +380,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   // and adds their lines to `batch`; it returns false once none are left.
   const size_t group =
       std::clamp<size_t>(options.max_chunk_lines, 1, kChunkGroup);
-  auto verify_group = [&](Worker& worker, io::MboxSplitter* split,
-                          Batch* batch) {
+  auto verify_group = [&](Worker& worker, ChunkSplit* split, Batch* batch) {
     const io::MboxChunk& chunk = batch->chunk;
     io::MboxMessage& message = worker.message;
     // The verifier holds on to the verdicts until Flush: room for a whole
@@ -347,8 +391,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     }
     size_t n = 0;
     bool more = true;
-    while (n < group && (more = split->Next(&message))) {
-      worker.offsets[n] = message.offset;
+    while (n < group && (more = split->split.Next(&message))) {
+      worker.offsets[n] = split->base + message.offset;
       VerifyOne(
           worker,
           [&] {
@@ -368,12 +412,12 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   };
   auto verify_chunk = [&](Worker& worker, Batch* batch) {
     const io::MboxChunk& chunk = batch->chunk;
-    io::MboxSplitter split(chunk.file->data(), chunk.begin, chunk.end);
+    ChunkSplit split = SplitChunk(worker, chunk, chunk.begin);
     while (verify_group(worker, &split, batch) &&
            batch->index_slots.size() < options.max_chunk_lines &&
            batch->lines.size() < kMaxChunkLineBytes) {
     }
-    batch->rest = split.pos();
+    batch->rest = static_cast<size_t>(split.base + split.split.pos());
     batch->bytes = chunk.end - chunk.begin;
     batch->tail_file = chunk.file;
     batch->tail_end = chunk.end;
@@ -428,8 +472,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       if (!writer_worker) {
         writer_worker.reset(new Worker(make_worker()));
       }
-      io::MboxSplitter split(batch->chunk.file->data(), batch->rest,
-                             batch->chunk.end);
+      ChunkSplit split = SplitChunk(*writer_worker, batch->chunk, batch->rest);
       bool more = true;
       while (more) {
         ClearLines(batch);

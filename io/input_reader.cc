@@ -189,9 +189,8 @@ bool InputReader::NextWindow(size_t carry_from) {
   const std::string_view carry = current_->data().substr(carry_from);
   // At least as much again as the carry: a message longer than a window
   // costs reads and copies linear in its size.
-  absl::StatusOr<std::shared_ptr<const MappedFile>> window =
-      MappedFile::ReadChunk(0, carry, std::max(kStreamWindow, carry.size()),
-                            &stream_eof_);
+  absl::StatusOr<std::shared_ptr<MappedFile>> window = MappedFile::ReadChunk(
+      0, carry, std::max(kStreamWindow, carry.size()), &stream_eof_);
   if (!window.ok()) {
     stream_eof_ = true;
     stream_error_ = StatusText(window.status());
@@ -210,7 +209,7 @@ bool InputReader::OpenInput(const std::string& path,
   if (path == "-" && ::fstat(0, &st) == 0 && !S_ISREG(st.st_mode)) {
     // A pipe: the first window says whether it is an mbox.
     bool eof = false;
-    absl::StatusOr<std::shared_ptr<const MappedFile>> window =
+    absl::StatusOr<std::shared_ptr<MappedFile>> window =
         MappedFile::ReadChunk(0, {}, kStreamWindow, &eof);
     if (window.ok() && LooksLikeMbox((*window)->data())) {
       current_ = *std::move(window);
@@ -229,14 +228,16 @@ bool InputReader::OpenInput(const std::string& path,
     }
     return OpenedInput(std::move(window), std::move(source), out);
   }
-  return OpenedInput(
-      path == "-" ? MappedFile::ReadStream(0) : MappedFile::Open(path),
-      std::move(source), out);
+  // The descriptor stays open while an mbox is split, for its chunks'
+  // ReadRange (see NextChunk).
+  return OpenedInput(path == "-" ? MappedFile::ReadStream(0, true)
+                                 : MappedFile::Open(path, true),
+                     std::move(source), out);
 }
 
-bool InputReader::OpenedInput(
-    absl::StatusOr<std::shared_ptr<const MappedFile>> file,
-    std::shared_ptr<const std::string> source, RawMessage* out) {
+bool InputReader::OpenedInput(absl::StatusOr<std::shared_ptr<MappedFile>> file,
+                              std::shared_ptr<const std::string> source,
+                              RawMessage* out) {
   if (!file.ok()) {
     FillError(std::move(source), StatusText(file.status()),
               /*read_failed=*/true, out);
@@ -254,6 +255,7 @@ bool InputReader::OpenedInput(
     splitter_.emplace(data);
     return false;
   }
+  (*file)->CloseDescriptor();  // one message: its bytes are read in place
   out->source = std::move(source);
   out->index = next_index_++;
   out->bytes = data;

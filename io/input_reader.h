@@ -44,10 +44,12 @@ struct RawMessage {
 std::string_view ResolveBytes(const RawMessage& msg, std::string* scratch);
 
 // A run of whole messages of a mapped mbox, left for the consumer to split
-// (MboxSplitter(file->data(), begin, end)): so that each message is split
-// right before it is verified, on the same thread, and is still in that
-// core's caches. The PATH argument's message index of the first of them is
-// not known (the reader has not counted them).
+// (MboxSplitter(file->data(), begin, end), or MboxSplitter over a copy of
+// those bytes that file->ReadRange made, its offsets then counted from
+// `begin`): so that each message is split right before it is verified, on
+// the same thread, and is still in that core's caches. The PATH argument's
+// message index of the first of them is not known (the reader has not
+// counted them).
 struct MboxChunk {
   std::shared_ptr<const std::string> source;  // PATH as given, or file path
   size_t arg = 0;                             // which PATH argument
@@ -128,7 +130,7 @@ class InputReader {
                  std::shared_ptr<const std::string> source, RawMessage* out);
 
   // OpenedInput goes on from OpenInput with the bytes of the input.
-  bool OpenedInput(absl::StatusOr<std::shared_ptr<const MappedFile>> file,
+  bool OpenedInput(absl::StatusOr<std::shared_ptr<MappedFile>> file,
                    std::shared_ptr<const std::string> source, RawMessage* out);
 
   // FillError makes `*out` the error record `error` for `source`.

@@ -185,10 +185,35 @@ MappedFile::~MappedFile() {
   if (map_ != nullptr) {
     ::munmap(map_, map_len_);
   }
+  CloseDescriptor();
 }
 
-absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
-    const std::string& path) {
+void MappedFile::CloseDescriptor() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+bool MappedFile::ReadRange(size_t begin, size_t end, char* out) const {
+  if (fd_ < 0 || begin > end || end > data_.size()) return false;
+  // The file offset of data()[begin]: data() starts where the mapping of
+  // the whole file does, or later (a stream's offset, see ReadStream).
+  const uint64_t at = static_cast<uint64_t>(data_.data() + begin -
+                                            static_cast<const char*>(map_));
+  size_t done = 0;
+  while (done < end - begin) {
+    const ssize_t n = ::pread(fd_, out + done, end - begin - done,
+                              static_cast<off_t>(at + done));
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n == 0 || errno != EINTR) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::shared_ptr<MappedFile>> MappedFile::Open(
+    const std::string& path, bool keep_descriptor) {
   // O_NONBLOCK: opening a FIFO that no process writes to must not hang the
   // run (e.g. `dkimbatch verify dir/*` reaching one). Reading it then gives
   // end-of-file at once (empty input); a FIFO or pipe whose writer is there
@@ -203,7 +228,7 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
     return absl::ErrnoToStatus(errno, "cannot open");
   }
   if (S_ISREG(st.st_mode)) {
-    return ReadStream(fd);  // freshly opened: maps from byte 0
+    return ReadStream(fd, keep_descriptor);  // freshly opened: from byte 0
   }
   if (S_ISDIR(st.st_mode)) {
     return absl::ErrnoToStatus(EISDIR, "cannot open");
@@ -221,10 +246,10 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Open(
   file->map_len_ = bytes.map_len;
   file->data_ =
       std::string_view(static_cast<const char*>(bytes.map), bytes.len);
-  return std::shared_ptr<const MappedFile>(std::move(file));
+  return file;
 }
 
-absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadChunk(
+absl::StatusOr<std::shared_ptr<MappedFile>> MappedFile::ReadChunk(
     int fd, std::string_view carry, size_t want, bool* eof) {
   *eof = false;
   const size_t cap = RoundUpToPage(carry.size() + std::max<size_t>(want, 1));
@@ -258,11 +283,11 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadChunk(
   file->map_ = map;
   file->map_len_ = used;
   file->data_ = std::string_view(bytes, len);
-  return std::shared_ptr<const MappedFile>(std::move(file));
+  return file;
 }
 
-absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
-    int fd) {
+absl::StatusOr<std::shared_ptr<MappedFile>> MappedFile::ReadStream(
+    int fd, bool keep_descriptor) {
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     return absl::ErrnoToStatus(errno, "cannot read");
@@ -278,7 +303,7 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
     file->map_len_ = bytes.map_len;
     file->data_ =
         std::string_view(static_cast<const char*>(bytes.map), bytes.len);
-    return std::shared_ptr<const MappedFile>(std::move(file));
+    return file;
   }
 
   // A regular file, e.g. `dkimbatch verify - < archive.mbox`: map it from the
@@ -291,7 +316,7 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
   const uint64_t start = static_cast<uint64_t>(pos);
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size <= start) {
-    return std::shared_ptr<const MappedFile>(std::move(file));  // empty view
+    return file;  // empty view
   }
   if (size - start < kSmallFileBytes) {
     absl::Status status =
@@ -316,9 +341,12 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::ReadStream(
     file->file_mapping_ = true;
     file->data_ = std::string_view(static_cast<const char*>(map) + start,
                                    static_cast<size_t>(size - start));
+    // A duplicate, so the caller's descriptor stays theirs to close. On
+    // failure ReadRange says no, and the mapping is read instead.
+    if (keep_descriptor) file->fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   }
   ::lseek(fd, 0, SEEK_END);
-  return std::shared_ptr<const MappedFile>(std::move(file));
+  return file;
 }
 
 void MappedFile::ReadAhead(size_t offset) const {

@@ -2,7 +2,9 @@
 //
 // Read-only view of a whole input: a memory-mapped regular file (never read
 // into the heap, so archives larger than RAM work), or the bytes of a
-// non-seekable stream such as standard input.
+// non-seekable stream such as standard input. Ranges of a mapped file can
+// also be copied out with pread(2) (ReadRange), which in a virtual machine
+// costs a fraction of mapping their pages.
 #ifndef DKIMBATCH_IO_MAPPED_FILE_H_
 #define DKIMBATCH_IO_MAPPED_FILE_H_
 
@@ -23,21 +25,24 @@ class MappedFile {
   // reads as empty at once (it never blocks the run). Returns an error Status
   // (with errno text, e.g. "cannot open: No such file or directory") when the
   // file cannot be opened, read or mapped, or is a directory, socket or block
-  // device.
-  static absl::StatusOr<std::shared_ptr<const MappedFile>> Open(
-      const std::string& path);
+  // device. With `keep_descriptor`, a mapped file keeps its descriptor open
+  // for ReadRange until CloseDescriptor() or destruction.
+  static absl::StatusOr<std::shared_ptr<MappedFile>> Open(
+      const std::string& path, bool keep_descriptor = false);
 
   // ReadStream reads the whole of file descriptor `fd` (e.g. 0 for stdin)
   // into memory, with no size cap. When `fd` is a regular file (stdin
   // redirected from a file) it is mapped from its current offset instead, and
-  // the offset is moved to the end. `fd` stays open.
-  static absl::StatusOr<std::shared_ptr<const MappedFile>> ReadStream(int fd);
+  // the offset is moved to the end. `fd` stays open; with `keep_descriptor`,
+  // a mapped file holds a duplicate of it, as Open does.
+  static absl::StatusOr<std::shared_ptr<MappedFile>> ReadStream(
+      int fd, bool keep_descriptor = false);
 
   // ReadChunk returns the next window of a stream read piece by piece:
   // `carry` (the unfinished end of the previous window) followed by up to
   // `want` bytes read from `fd`; `*eof` says whether the stream ended. The
   // bytes live in their own anonymous mapping, freed with the MappedFile.
-  static absl::StatusOr<std::shared_ptr<const MappedFile>> ReadChunk(
+  static absl::StatusOr<std::shared_ptr<MappedFile>> ReadChunk(
       int fd, std::string_view carry, size_t want, bool* eof);
 
   ~MappedFile();
@@ -45,6 +50,22 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   std::string_view data() const { return data_; }
+
+  // ReadRange copies data()[begin, end) to `out` with pread(2), so that
+  // the mapping's pages are never touched: each page a process maps costs
+  // a page-table update, which a virtual machine with shadowed page tables
+  // makes several times dearer than copying the page (measured here: 436
+  // MB mapped and touched in 150 ms, read in 1 MiB pieces in 28 ms).
+  // Returns false, with `out` unspecified, when there is no descriptor to
+  // read (not a file mapping, or opened without `keep_descriptor`) or the
+  // read fails or comes short (the file shrank): the caller then reads
+  // data() itself. Safe from any number of threads at once.
+  bool ReadRange(size_t begin, size_t end, char* out) const;
+
+  // CloseDescriptor closes the descriptor kept for ReadRange, if any (e.g.
+  // once a file turns out to be a single message, so that many of them held
+  // at once do not hold as many descriptors). Not while others may read.
+  void CloseDescriptor();
 
   // ReleaseBefore tells the kernel that the bytes of data() before `offset`
   // are done with: their pages leave this process's resident set (they stay
@@ -69,6 +90,7 @@ class MappedFile {
                          // destruction when non-null
   size_t map_len_ = 0;
   bool file_mapping_ = false;    // map_ maps a file (not anonymous memory)
+  int fd_ = -1;                  // the mapped file's, for ReadRange
   mutable size_t released_ = 0;  // bytes of map_ already released
   mutable size_t advised_ = 0;   // bytes of map_ already read ahead
   std::string owned_;            // bytes of a small file (not mapped)
