@@ -8,9 +8,9 @@
 //                                 cut out (bounded by messages and bytes);
 //   2. verify (parallel)          one engine::Verifier per worker thread
 //                                 verifies the batch's messages (a chunk's
-//                                 bytes are first read into the worker's
-//                                 buffer, then cut out one at a time, so each
-//                                 is still in the core's caches when
+//                                 are read a window at a time into the
+//                                 worker's buffer and cut out one at a time,
+//                                 so each is still in the core's caches when
 //                                 verified), then
 //                                 runs their RSA checks together (batched,
 //                                 IFMA) and turns each verdict into a line;
@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "io/chunk_splitter.h"
 #include "io/jsonl_writer.h"
 #include "io/verdict_file.h"
 
@@ -124,48 +125,8 @@ struct Worker {
   io::MboxMessage message;
   std::vector<engine::Verdict> verdicts;
   std::vector<uint64_t> offsets;
-  // The bytes of the chunk being verified (see SplitChunk), reused chunk
-  // after chunk: allocated and first touched once, not per chunk.
-  std::unique_ptr<char[]> chunk_bytes;
-  size_t chunk_capacity = 0;
+  io::ChunkSplitter chunk_split;  // its buffer is reused chunk after chunk
 };
-
-// A chunk larger than this is split from the mapping rather than read into
-// the worker's buffer (a chunk holds about batch_bytes, but a single large
-// message makes it as large as itself): so the buffers stay bounded.
-constexpr size_t kMaxChunkCopy = size_t{8} << 20;
-
-// ChunkSplit is a splitter over a chunk's bytes, from some separator of it
-// to its end, and the file offset of the splitter's data (its offsets and
-// positions are counted from there).
-struct ChunkSplit {
-  io::MboxSplitter split;
-  uint64_t base;
-};
-
-// SplitChunk returns a splitter of `chunk` from its separator at `from` (a
-// position in chunk.file->data()) on: over a copy in `worker`'s buffer that
-// ReadRange made (never touching the mapping's pages, see
-// io::MappedFile::ReadRange), or over the mapping when the range is too
-// large to copy or cannot be read so. Both split alike: a copy starts at a
-// separator and ends right before one (or at the end of the data), and the
-// split only looks back from a separator for the empty line before it.
-ChunkSplit SplitChunk(Worker& worker, const io::MboxChunk& chunk, size_t from) {
-  const size_t size = chunk.end - from;
-  if (size <= kMaxChunkCopy) {
-    if (worker.chunk_capacity < size) {
-      // Whole MiBs, so a slightly larger chunk does not reallocate.
-      worker.chunk_capacity = (size | ((size_t{1} << 20) - 1)) + 1;
-      worker.chunk_bytes.reset(new char[worker.chunk_capacity]);
-    }
-    if (chunk.file->ReadRange(from, chunk.end, worker.chunk_bytes.get())) {
-      return {
-          io::MboxSplitter(std::string_view(worker.chunk_bytes.get(), size)),
-          from};
-    }
-  }
-  return {io::MboxSplitter(chunk.file->data(), from, chunk.end), 0};
-}
 
 // Messages in the first batch (see `read` below).
 constexpr size_t kFirstBatchMessages = 16;
@@ -248,8 +209,7 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(threads));
   auto make_worker = [&] {
-    return Worker{
-        engine::Verifier(keys, verify_options), {}, {}, {}, {}, {}, 0};
+    return Worker{engine::Verifier(keys, verify_options), {}, {}, {}, {}, {}};
   };
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
   BatchPool pool;
@@ -380,7 +340,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   // and adds their lines to `batch`; it returns false once none are left.
   const size_t group =
       std::clamp<size_t>(options.max_chunk_lines, 1, kChunkGroup);
-  auto verify_group = [&](Worker& worker, ChunkSplit* split, Batch* batch) {
+  auto verify_group = [&](Worker& worker, io::ChunkSplitter* split,
+                          Batch* batch) {
     const io::MboxChunk& chunk = batch->chunk;
     io::MboxMessage& message = worker.message;
     // The verifier holds on to the verdicts until Flush: room for a whole
@@ -391,8 +352,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
     }
     size_t n = 0;
     bool more = true;
-    while (n < group && (more = split->split.Next(&message))) {
-      worker.offsets[n] = split->base + message.offset;
+    while (n < group && (more = split->Next(&message))) {
+      worker.offsets[n] = message.offset;
       VerifyOne(
           worker,
           [&] {
@@ -412,12 +373,13 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
   };
   auto verify_chunk = [&](Worker& worker, Batch* batch) {
     const io::MboxChunk& chunk = batch->chunk;
-    ChunkSplit split = SplitChunk(worker, chunk, chunk.begin);
+    io::ChunkSplitter& split = worker.chunk_split;
+    split.Start(chunk, chunk.begin);
     while (verify_group(worker, &split, batch) &&
            batch->index_slots.size() < options.max_chunk_lines &&
            batch->lines.size() < kMaxChunkLineBytes) {
     }
-    batch->rest = static_cast<size_t>(split.base + split.split.pos());
+    batch->rest = split.pos();
     batch->bytes = chunk.end - chunk.begin;
     batch->tail_file = chunk.file;
     batch->tail_end = chunk.end;
@@ -472,7 +434,8 @@ RunStats RunVerify(io::InputReader* reader, const engine::KeyStore& keys,
       if (!writer_worker) {
         writer_worker.reset(new Worker(make_worker()));
       }
-      ChunkSplit split = SplitChunk(*writer_worker, batch->chunk, batch->rest);
+      io::ChunkSplitter& split = writer_worker->chunk_split;
+      split.Start(batch->chunk, batch->rest);
       bool more = true;
       while (more) {
         ClearLines(batch);

@@ -2,7 +2,8 @@
 //
 // MappedFile: small (read) and large (mapped) regular files, empty files,
 // directories, missing paths, FIFOs and character devices, ReadStream over
-// pipes and over regular files at an offset, and ReadAhead.
+// pipes and over regular files at an offset, ReadAhead, and ReadRange (with a
+// kept descriptor only).
 #include "io/mapped_file.h"
 
 #include <fcntl.h>
@@ -19,7 +20,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 namespace dkimbatch::io {
 namespace {
@@ -259,6 +262,55 @@ TEST_F(MappedFileTest, ReadStreamFromRegularFileStartsAtOffset) {
     EXPECT_TRUE((*again)->data().empty());
     ::close(fd);
   }
+}
+
+TEST_F(MappedFileTest, ReadRangeCopiesWhatDataHolds) {
+  const std::string content = Content(300000);
+  const std::string path = Write("ranges", content);
+  auto file = MappedFile::Open(path, /*keep_descriptor=*/true);
+  ASSERT_TRUE(file.ok()) << file.status();
+  std::string out(content.size(), '\0');
+  for (auto [begin, end] : {std::pair<size_t, size_t>{0, 300000},
+                            {0, 0},
+                            {1, 2},
+                            {4095, 4097},
+                            {123457, 299999},
+                            {300000, 300000}}) {
+    ASSERT_TRUE((*file)->ReadRange(begin, end, out.data())) << begin;
+    EXPECT_TRUE(std::string_view(out).substr(0, end - begin) ==
+                (*file)->data().substr(begin, end - begin))
+        << begin << ".." << end;
+  }
+  EXPECT_FALSE((*file)->ReadRange(0, 300001, out.data()));  // past the end
+  EXPECT_FALSE((*file)->ReadRange(10, 9, out.data()));
+  (*file)->CloseDescriptor();
+  EXPECT_FALSE((*file)->ReadRange(0, 10, out.data()));
+  EXPECT_TRUE((*file)->data() == content);  // the mapping stays
+}
+
+TEST_F(MappedFileTest, ReadRangeNeedsAKeptDescriptorOfAMappedFile) {
+  std::string out(100, '\0');
+  auto mapped = MappedFile::Open(Write("big", Content(100000)));
+  ASSERT_TRUE(mapped.ok()) << mapped.status();
+  EXPECT_FALSE((*mapped)->ReadRange(0, 10, out.data()));
+  // Small files are read into memory: nothing to gain from a descriptor.
+  auto small = MappedFile::Open(Write("small", Content(1000)), true);
+  ASSERT_TRUE(small.ok()) << small.status();
+  EXPECT_FALSE((*small)->ReadRange(0, 10, out.data()));
+}
+
+TEST_F(MappedFileTest, ReadRangeOfAStreamAtAnOffset) {
+  const std::string content = Content(200000);
+  const std::string path = Write("offset", content);
+  int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::lseek(fd, 5000, SEEK_SET), 5000);
+  auto file = MappedFile::ReadStream(fd, /*keep_descriptor=*/true);
+  ::close(fd);  // the file keeps its own duplicate
+  ASSERT_TRUE(file.ok()) << file.status();
+  std::string out(1000, '\0');
+  ASSERT_TRUE((*file)->ReadRange(100, 1100, out.data()));
+  EXPECT_TRUE(out == std::string_view(content).substr(5100, 1000));
 }
 
 TEST_F(MappedFileTest, ReadStreamBadDescriptor) {

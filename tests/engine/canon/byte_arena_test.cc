@@ -1,9 +1,11 @@
 // tests/engine/canon/byte_arena_test.cc
 //
 // ByteArena: appends and in-place windows keep every byte written before,
-// across growth; Truncate, clear and Release.
+// across growth (on the heap, into huge pages and between huge buffers);
+// Truncate, clear and Release.
 #include "engine/canon/byte_arena.h"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -38,6 +40,36 @@ TEST(ByteArena, WritesAndWindowsKeepEveryByteAcrossGrowth) {
     ASSERT_EQ(View(arena), want) << "after piece " << i;
   }
   EXPECT_GT(arena.capacity(), size_t{4096});  // it grew
+}
+
+// Past 64 KiB the arena moves into huge-page buffers (whole 2 MiB, aligned
+// to 2 MiB) and, growing on, from one to a larger one: no byte is lost.
+TEST(ByteArena, GrowsThroughHugeBuffersKeepingEveryByte) {
+  ByteArena arena;
+  std::string want;
+  size_t moves = 0;
+  const char* last = nullptr;
+  while (want.size() < (size_t{5} << 20)) {
+    std::string piece(size_t{1000} + want.size() % 7919, '\0');
+    for (size_t k = 0; k < piece.size(); ++k) {
+      piece[k] = static_cast<char>((want.size() + k) * 131 % 251);
+    }
+    arena.Write(piece);
+    want += piece;
+    if (arena.data() != last) ++moves;
+    last = arena.data();
+    if (arena.capacity() > (size_t{64} << 10)) {
+      ASSERT_EQ(arena.capacity() % (size_t{2} << 20), 0u);
+      ASSERT_EQ(reinterpret_cast<uintptr_t>(arena.data()) % (size_t{2} << 20),
+                0u);
+    }
+  }
+  EXPECT_TRUE(View(arena) == want);
+  EXPECT_GE(moves, 3u);  // heap, then at least two huge buffers
+  arena.Release();
+  EXPECT_EQ(arena.capacity(), 0u);
+  arena.Write("after");
+  EXPECT_EQ(View(arena), "after");
 }
 
 TEST(ByteArena, TruncateClearAndRelease) {
