@@ -58,17 +58,13 @@ trap 'rm -rf "$work"' EXIT
 # skews every figure (the ratio less, since openssl speed runs in it too).
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-# Wall time in seconds (to the millisecond: a 2-thread run takes about half a
-# second), peak RSS in KB and CPU seconds of one dkimbatch run.
+# Wall time in seconds, peak RSS in KB and CPU seconds of one dkimbatch run,
+# of the process alone (scripts/run_timed.py: from its spawn to its exit).
 run_dkimbatch() {
-  local threads=$1 out=$2 start end
-  start=$(date +%s%N)
-  /usr/bin/time -f '%M %U %S' -o "$work/time" "$bin" verify --quiet \
+  local threads=$1 out=$2
+  /usr/bin/python3 scripts/run_timed.py "$out" "$bin" verify --quiet \
     --threads "$threads" --keys "$corpus/keys.jsonl" --now "$now" \
-    "$corpus/corpus.mbox" >"$out"
-  end=$(date +%s%N)
-  read -r rss user sys <"$work/time"
-  echo "$(awk "BEGIN{print ($end - $start) / 1e9}") $rss $(awk "BEGIN{print $user + $sys}")"
+    "$corpus/corpus.mbox"
 }
 
 report_args=()
