@@ -5,13 +5,14 @@
 #include "io/dns_resolver.h"
 
 #include <poll.h>
-#include <unbound.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <deque>
+
+#include "io/unbound_api.h"
 
 namespace dkimbatch::io {
 namespace {
@@ -22,6 +23,9 @@ constexpr int kRcodeNoError = 0;
 constexpr int kRcodeNxDomain = 3;
 
 using Clock = std::chrono::steady_clock;
+
+// Ub is libunbound, loaded by DnsResolver::Create before any use.
+const UnboundApi& Ub() { return **LoadUnbound(); }
 
 // Per-name state of one ResolveTxt call; `mydata` of its query.
 struct Slot {
@@ -48,7 +52,7 @@ void Finish(Slot* slot) {
 void OnAnswer(void* mydata, int err, ub_result* result) {
   auto* slot = static_cast<Slot*>(mydata);
   if (slot->done) {  // answered after its deadline: already TIMEOUT
-    if (result != nullptr) ub_resolve_free(result);
+    if (result != nullptr) Ub().resolve_free(result);
     return;
   }
   TxtAnswer& answer = (*slot->run->answers)[slot->index];
@@ -82,13 +86,13 @@ void OnAnswer(void* mydata, int err, ub_result* result) {
       // had right now, which DESIGN.md's rcodes call SERVFAIL.
       answer.rcode = engine::DnsRcode::kServFail;
     }
-    ub_resolve_free(result);
+    Ub().resolve_free(result);
   }
   Finish(slot);
 }
 
 absl::Status UnboundError(const std::string& what, int err) {
-  return absl::InvalidArgumentError(what + ": " + ub_strerror(err));
+  return absl::InvalidArgumentError(what + ": " + Ub().strerror(err));
 }
 
 }  // namespace
@@ -132,18 +136,21 @@ absl::StatusOr<std::unique_ptr<DnsResolver>> DnsResolver::Create(
     }
     std::fclose(f);
   }
+  if (absl::StatusOr<const UnboundApi*> api = LoadUnbound(); !api.ok()) {
+    return api.status();
+  }
   std::unique_ptr<DnsResolver> resolver(new DnsResolver(options));
   absl::StatusOr<ub_ctx*> ctx = resolver->NewContext();
   if (!ctx.ok()) return ctx.status();
-  ub_ctx_delete(*ctx);
+  Ub().ctx_delete(*ctx);
   return resolver;
 }
 
 absl::StatusOr<ub_ctx*> DnsResolver::NewContext() const {
-  ub_ctx* ctx = ub_ctx_create();
+  ub_ctx* ctx = Ub().ctx_create();
   if (ctx == nullptr) return absl::InternalError("ub_ctx_create failed");
   auto fail = [ctx](absl::Status status) {
-    ub_ctx_delete(ctx);
+    Ub().ctx_delete(ctx);
     return status;
   };
   const std::string in_flight = std::to_string(options_.concurrency + 16);
@@ -156,27 +163,27 @@ absl::StatusOr<ub_ctx*> DnsResolver::NewContext() const {
       {"outgoing-range:", sockets},
   };
   for (const auto& [name, value] : settings) {
-    if (int err = ub_ctx_set_option(ctx, name, value.c_str()); err != 0) {
+    if (int err = Ub().ctx_set_option(ctx, name, value.c_str()); err != 0) {
       return fail(UnboundError(std::string("option ") + name, err));
     }
   }
   if (options_.forwarder == "system") {
-    if (int err = ub_ctx_resolvconf(ctx, nullptr); err != 0) {
+    if (int err = Ub().ctx_resolvconf(ctx, nullptr); err != 0) {
       return fail(UnboundError("/etc/resolv.conf", err));
     }
   } else if (!options_.forwarder.empty()) {
-    if (int err = ub_ctx_set_fwd(ctx, options_.forwarder.c_str()); err != 0) {
+    if (int err = Ub().ctx_set_fwd(ctx, options_.forwarder.c_str()); err != 0) {
       return fail(UnboundError("resolver " + options_.forwarder, err));
     }
   }
   for (const auto& [zone, addr] : options_.stubs) {
-    if (int err = ub_ctx_set_stub(ctx, zone.c_str(), addr.c_str(), 0);
+    if (int err = Ub().ctx_set_stub(ctx, zone.c_str(), addr.c_str(), 0);
         err != 0) {
       return fail(UnboundError("stub " + zone + "=" + addr, err));
     }
   }
   if (!options_.trust_anchor_file.empty()) {
-    if (int err = ub_ctx_add_ta_file(ctx, options_.trust_anchor_file.c_str());
+    if (int err = Ub().ctx_add_ta_file(ctx, options_.trust_anchor_file.c_str());
         err != 0) {
       return fail(
           UnboundError("trust anchor " + options_.trust_anchor_file, err));
@@ -184,7 +191,7 @@ absl::StatusOr<ub_ctx*> DnsResolver::NewContext() const {
   }
   // Answers are handled in ub_process() on this thread; libunbound's own
   // worker thread does the network I/O.
-  if (int err = ub_ctx_async(ctx, 1); err != 0) {
+  if (int err = Ub().ctx_async(ctx, 1); err != 0) {
     return fail(UnboundError("ub_ctx_async", err));
   }
   return ctx;
@@ -221,8 +228,8 @@ std::vector<TxtAnswer> DnsResolver::ResolveTxt(
       slot.index = next;
       slot.deadline = Clock::now() + timeout;
       ++run.in_flight;
-      if (ub_resolve_async(ctx, names[next].c_str(), kTypeTxt, kClassIn, &slot,
-                           OnAnswer, &slot.async_id) != 0) {
+      if (Ub().resolve_async(ctx, names[next].c_str(), kTypeTxt, kClassIn,
+                             &slot, OnAnswer, &slot.async_id) != 0) {
         answers[next].rcode = engine::DnsRcode::kServFail;
         answers[next].answered_at = static_cast<int64_t>(std::time(nullptr));
         Finish(&slot);
@@ -239,8 +246,8 @@ std::vector<TxtAnswer> DnsResolver::ResolveTxt(
       wait_ms =
           static_cast<int>(std::clamp<int64_t>(left.count() + 1, 0, wait_ms));
     }
-    pollfd pfd{ub_fd(ctx), POLLIN, 0};
-    if (::poll(&pfd, 1, wait_ms) > 0) ub_process(ctx);
+    pollfd pfd{Ub().fd(ctx), POLLIN, 0};
+    if (::poll(&pfd, 1, wait_ms) > 0) Ub().process(ctx);
     const auto now = Clock::now();
     while (!window.empty() &&
            (window.front()->done || window.front()->deadline <= now)) {
@@ -249,7 +256,7 @@ std::vector<TxtAnswer> DnsResolver::ResolveTxt(
       if (slot->done) continue;
       // If the answer is already on its way, ub_cancel fails and OnAnswer
       // later ignores it (the slot is done).
-      ub_cancel(ctx, slot->async_id);
+      Ub().cancel(ctx, slot->async_id);
       TxtAnswer& answer = answers[slot->index];
       answer.rcode = engine::DnsRcode::kTimeout;
       answer.dnssec = "unknown";
@@ -261,7 +268,7 @@ std::vector<TxtAnswer> DnsResolver::ResolveTxt(
       progress(run.done, names.size());
     }
   }
-  ub_ctx_delete(ctx);
+  Ub().ctx_delete(ctx);
   return answers;
 }
 

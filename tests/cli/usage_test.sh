@@ -34,4 +34,9 @@ for opt in --keys --now --threads --out --min-key-bits --allow-sha1 --format \
     --resume --summary --progress --quiet; do
   grep -q -- "$opt" <<<"$help" || { echo "FAIL: --help lacks $opt"; fail=1; }
 done
+# libunbound is loaded only when --resolve or `keys fetch` needs it
+# (io/unbound_api.h): every other run starts without it.
+if ldd "$bin" 2>/dev/null | grep -q libunbound; then
+  echo "FAIL: dkimbatch links libunbound"; fail=1
+fi
 exit $fail
