@@ -53,9 +53,39 @@ bool InputReader::Next(RawMessage* out) {
   return true;
 }
 
+size_t InputReader::SeparatorByReading(size_t from) {
+  const std::string_view data = current_->data();
+  // Windows of the file from `from` - 2 on (the two bytes before tell
+  // whether a line break at `from` ends an empty line), each overlapping
+  // the one before by 7 bytes: a separator that a window's end cuts
+  // ("\n\nFrom " past its line break's two look-back bytes) is whole in
+  // the next.
+  constexpr size_t kPeek = size_t{16} << 10;
+  constexpr size_t kOverlap = 7;
+  size_t window = from >= 2 ? from - 2 : 0;
+  while (window < data.size()) {
+    const size_t len = std::min(kPeek, data.size() - window);
+    peek_.resize(len);
+    if (!current_->ReadRange(window, window + len, peek_.data())) {
+      return FindSeparatorLine(data, from);  // through the mapping
+    }
+    // From `from`, or in a later window past its two look-back bytes.
+    const size_t start = std::max(from, window + 2) - window;
+    const size_t found = FindSeparatorLine(peek_, start);
+    if (found < len) return window + found;
+    if (window + len == data.size()) break;
+    window += len - kOverlap;
+  }
+  return data.size();
+}
+
 bool InputReader::NextChunk(size_t target_bytes, MboxChunk* out) {
+  // The chunk's end is found by reading the file, not through its mapping
+  // (see MappedFile::ReadRange), like the chunk itself (io/chunk_splitter.h).
   if (!splitter_.has_value() || streaming_ ||
-      !splitter_->TakeChunk(target_bytes, &out->begin, &out->end)) {
+      !splitter_->TakeChunkWith(
+          target_bytes, &out->begin, &out->end,
+          [this](size_t from) { return SeparatorByReading(from); })) {
     return false;
   }
   if (out->source != current_source_) out->source = current_source_;

@@ -154,6 +154,11 @@ class InputReader {
   std::optional<MboxSplitter> splitter_;
   MboxMessage message_;  // the split's last message (its QuoteHits reused)
 
+  // SeparatorByReading is FindSeparatorLine(current_->data(), from), with
+  // the bytes read into peek_ (through the mapping if they cannot be).
+  size_t SeparatorByReading(size_t from);
+  std::string peek_;
+
   // A piped mbox on stdin is read a window at a time (kStreamWindow bytes
   // more each time), so memory does not grow with the stream: current_ is
   // the window, stream_base_ its offset in the stream. A message that runs

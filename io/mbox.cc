@@ -113,18 +113,13 @@ bool MboxSplitter::Next(MboxMessage* out) {
 }
 
 bool MboxSplitter::TakeChunk(size_t target_bytes, size_t* begin, size_t* end) {
-  if (pos_ >= end_) {
-    return false;
-  }
-  // The first separator whose line break is at pos_ + target_bytes or later
-  // (so past pos_): Next, run from pos_, finds every separator before it
-  // and stops right at it, since a `From ` line ends before any empty line.
-  const size_t from = target_bytes < end_ - pos_ ? pos_ + target_bytes : end_;
-  *begin = pos_;
-  *end =
-      from >= end_ ? end_ : std::min(FindSeparator(data_, from, nullptr), end_);
-  pos_ = *end;
-  return true;
+  return TakeChunkWith(target_bytes, begin, end, [this](size_t from) {
+    return FindSeparator(data_, from, nullptr);
+  });
+}
+
+size_t FindSeparatorLine(std::string_view data, size_t from) {
+  return FindSeparator(data, from, nullptr);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #ifndef DKIMBATCH_IO_MBOX_H_
 #define DKIMBATCH_IO_MBOX_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -67,6 +68,24 @@ class MboxSplitter {
   // from `target_bytes` on up to the next separator.
   bool TakeChunk(size_t target_bytes, size_t* begin, size_t* end);
 
+  // TakeChunkWith is TakeChunk with `find(from)` standing in for
+  // FindSeparatorLine(data, from) (e.g. to read the bytes from the file
+  // rather than through the view).
+  template <typename Find>
+  bool TakeChunkWith(size_t target_bytes, size_t* begin, size_t* end,
+                     Find find) {
+    if (pos_ >= end_) return false;
+    // The first separator whose line break is at pos_ + target_bytes or
+    // later (so past pos_): Next, run from pos_, finds every separator
+    // before it and stops right at it, since a `From ` line ends before
+    // any empty line.
+    const size_t from = target_bytes < end_ - pos_ ? pos_ + target_bytes : end_;
+    *begin = pos_;
+    *end = from >= end_ ? end_ : std::min<size_t>(find(from), end_);
+    pos_ = *end;
+    return true;
+  }
+
   // at_end returns true when the data is used up: the message Next last
   // returned ended with the data, not at a separator (so, for a window of
   // a longer stream, it may go on past it).
@@ -80,6 +99,12 @@ class MboxSplitter {
   size_t pos_ = 0;
   size_t end_;  // Next stops here
 };
+
+// FindSeparatorLine returns the position of the first `From ` separator
+// line of `data` whose line break before it is at `from` or later, or
+// data.size(). It reads from `from` - 2 on (whether that line break ends
+// an empty line).
+size_t FindSeparatorLine(std::string_view data, size_t from);
 
 // NeedsUnquote returns true when `raw` holds a line that `format` un-quotes:
 // `^>+From ` for mboxrd, `^>From ` for mboxo. `quotes` are raw's QuoteHits

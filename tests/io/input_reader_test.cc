@@ -417,5 +417,65 @@ TEST_F(InputReaderTest, NextChunkTakesTheRestOfAMappedMbox) {
   EXPECT_EQ(m.index, 1u);
 }
 
+// A mapped mbox's chunks end where TakeChunk over the mapping ends them,
+// though NextChunk reads 16 KiB windows of the file to find each end: with
+// the next separator (its "\n\nFrom ") at every place around the edges of
+// the first three windows, right at the target, and past it by more than a
+// window; with LF and CRLF empty lines.
+TEST_F(InputReaderTest, NextChunkEndsAsTakeChunkDoesAcrossReadWindows) {
+  constexpr size_t kPeek = size_t{16} << 10;  // input_reader.cc's window
+  constexpr size_t kTarget = 100;
+  // Line breaks of the empty line before the separator that ends the
+  // first chunk, counted from the chunk's start. Window k starts at
+  // kTarget - 2 + k * (kPeek - 7) from there.
+  std::vector<size_t> wanted_breaks = {kTarget, kTarget + 1, 5 * kPeek + 123};
+  for (size_t window = 0; window < 3; ++window) {
+    const size_t edge = kTarget - 2 + (window + 1) * kPeek - window * 7;
+    for (size_t d = 0; d < 20; ++d) wanted_breaks.push_back(edge - 10 + d);
+  }
+  for (const bool crlf : {false, true}) {
+    const std::string eol = crlf ? "\r\n" : "\n";
+    // The first message, which Next takes; chunks start after it.
+    const std::string first = "From a@x" + eol + "S: 0" + eol + eol + eol;
+    for (size_t line_break : wanted_breaks) {
+      std::string mbox = first + "From b@x" + eol + "S: 1" + eol + eol;
+      const size_t empty_line = first.size() + line_break - (eol.size() - 1);
+      while (mbox.size() + 40 + eol.size() < empty_line) {
+        mbox += std::string(38, 'b') + eol;
+      }
+      mbox += std::string(empty_line - mbox.size() - eol.size(), 'c') + eol;
+      mbox += eol;  // the empty line
+      ASSERT_EQ(mbox.size(), first.size() + line_break + 1);
+      while (mbox.size() < (size_t{200} << 10)) {  // mapped, not read
+        mbox += "From z@x" + eol + "S: 2" + eol + eol + std::string(3000, 'd') +
+                eol + eol;
+      }
+      Write("m.mbox", mbox);
+      auto file = MappedFile::Open("m.mbox");
+      ASSERT_TRUE(file.ok()) << file.status();
+      MboxSplitter cutter((*file)->data());
+      MboxMessage skip;
+      ASSERT_TRUE(cutter.Next(&skip));
+      InputReader reader({"m.mbox"}, InputOptions{});
+      RawMessage m;
+      ASSERT_TRUE(reader.Next(&m));
+      size_t begin = 0, end = 0;
+      MboxChunk chunk;
+      size_t chunks = 0;
+      while (cutter.TakeChunk(kTarget, &begin, &end)) {
+        ASSERT_TRUE(reader.NextChunk(kTarget, &chunk)) << line_break;
+        ASSERT_EQ(chunk.begin, begin) << line_break;
+        ASSERT_EQ(chunk.end, end) << line_break;
+        if (chunks++ == 0) {
+          ASSERT_EQ(begin, first.size());
+          ASSERT_EQ(end, first.size() + line_break + 1) << line_break;
+        }
+      }
+      EXPECT_FALSE(reader.NextChunk(kTarget, &chunk));
+      EXPECT_GT(chunks, 10u);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dkimbatch::io
