@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <string_view>
 
 namespace dkimbatch::io {
@@ -49,7 +50,11 @@ bool ChunkSplitter::Read(size_t from) {
   if (kept > 0 && from != base_) {
     std::memmove(buffer, buffer + (from - static_cast<size_t>(base_)), kept);
   }
-  buffer_.Reserve(want, kept);  // huge pages (see engine/huge_buffer.h)
+  try {
+    buffer_.Reserve(want, kept);  // huge pages (see engine/huge_buffer.h)
+  } catch (const std::bad_alloc&) {
+    return false;  // no memory for a copy: the mapping has the bytes
+  }
   if (!file_->ReadRange(from + kept, from + want, buffer_.data() + kept)) {
     return false;
   }

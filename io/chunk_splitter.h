@@ -47,7 +47,7 @@ class ChunkSplitter {
   // separator) on: those already in the buffer from there, then at least
   // as many again as those and no fewer than window_ bytes, up to the
   // chunk's end. Returns false (the caller then maps) when that exceeds
-  // max_copy_ or cannot be read.
+  // max_copy_, or there is no memory for it, or it cannot be read.
   bool Read(size_t from);
 
   // Map makes the rest of the chunk, from `from`, split from the mapping.

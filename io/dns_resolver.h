@@ -65,8 +65,10 @@ bool ParseTxtRdata(std::span<const uint8_t> rdata,
 
 class DnsResolver {
  public:
-  // Create sets up a resolver. Fails on a malformed server address, an
-  // unreadable trust anchor file or a libunbound error.
+  // Create sets up a resolver, loading libunbound the first time
+  // (io/unbound_api.h). Fails on a malformed server address, an unreadable
+  // trust anchor file, a libunbound that cannot be loaded, or a libunbound
+  // error.
   static absl::StatusOr<std::unique_ptr<DnsResolver>> Create(
       const ResolverOptions& options);
   ~DnsResolver() = default;

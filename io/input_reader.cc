@@ -62,7 +62,8 @@ size_t InputReader::SeparatorByReading(size_t from) {
   // the next.
   constexpr size_t kPeek = size_t{16} << 10;
   constexpr size_t kOverlap = 7;
-  size_t window = from >= 2 ? from - 2 : 0;
+  const size_t first = from >= 2 ? from - 2 : 0;
+  size_t window = first;
   while (window < data.size()) {
     const size_t len = std::min(kPeek, data.size() - window);
     peek_.resize(len);
@@ -70,7 +71,8 @@ size_t InputReader::SeparatorByReading(size_t from) {
       return FindSeparatorLine(data, from);  // through the mapping
     }
     // From `from`, or in a later window past its two look-back bytes.
-    const size_t start = std::max(from, window + 2) - window;
+    const size_t start =
+        (window == first ? from : std::max(from, window + 2)) - window;
     const size_t found = FindSeparatorLine(peek_, start);
     if (found < len) return window + found;
     if (window + len == data.size()) break;
