@@ -112,14 +112,14 @@ bool MboxSplitter::Next(MboxMessage* out) {
   return true;
 }
 
-bool MboxSplitter::TakeChunk(size_t target_bytes, size_t* begin, size_t* end) {
-  return TakeChunkWith(target_bytes, begin, end, [this](size_t from) {
-    return FindSeparator(data_, from, nullptr);
-  });
-}
-
 size_t FindSeparatorLine(std::string_view data, size_t from) {
   return FindSeparator(data, from, nullptr);
+}
+
+bool MboxSplitter::TakeChunk(size_t target_bytes, size_t* begin, size_t* end) {
+  return TakeChunkWith(target_bytes, begin, end, [this](size_t from) {
+    return FindSeparatorLine(data_, from);
+  });
 }
 
 namespace {
